@@ -1,0 +1,91 @@
+/**
+ * The shape of routes.yaml after ${ENV} interpolation (spec section 2). schemas/routes.schema.json
+ * is the authority for what is allowed; these types mirror it and a test keeps them in step.
+ */
+
+export interface RateLimitConfig {
+  /** Max requests in any sliding window of length `per`. */
+  readonly requests?: number;
+  /** Window length, a duration such as `1s`, `1m`. */
+  readonly per?: string;
+}
+
+export interface ServerConfig {
+  readonly port?: number;
+  /** A size such as `1mb`. Default 1mb. */
+  readonly bodyLimit?: string;
+  /** Inbound limit per client IP over all /webhooks/* requests. */
+  readonly rateLimit?: { readonly requests: number; readonly per: string };
+  /** Trust X-Forwarded-For: false (default), true, a hop count, or a list of CIDRs. */
+  readonly trustProxy?: boolean | number | string | readonly string[];
+}
+
+export interface VerifyConfig {
+  readonly type: string;
+  readonly secret?: string;
+  readonly secrets?: readonly string[];
+  readonly [option: string]: unknown;
+}
+
+export interface ProviderConfig {
+  readonly verify: VerifyConfig;
+  /** JSONata over the body: the normalized event type (overrides the type's default). */
+  readonly event?: string;
+  /** JSONata: the dedup key (overrides the type's default). */
+  readonly id?: string;
+}
+
+export interface RetryConfig {
+  readonly maxAttempts?: number;
+  readonly initialDelay?: string;
+  readonly maxDelay?: string;
+}
+
+export interface TargetRateLimitConfig extends RateLimitConfig {
+  /** Max requests in flight to this target at once (default 10). */
+  readonly concurrency?: number;
+}
+
+export interface RoutineConfig {
+  /** https://api.anthropic.com/v1/claude_code/routines/trig_.../fire */
+  readonly url: string;
+  /** The routine's own Bearer token (sk-ant-oat01-...). */
+  readonly token: string;
+  /** anthropic-beta header; default experimental-cc-routine-2026-04-01. */
+  readonly beta?: string;
+}
+
+export interface TargetConfig {
+  /** Plain HTTP target URL (exactly one of `url` and `routine`). */
+  readonly url?: string;
+  readonly routine?: RoutineConfig;
+  readonly auth?: {
+    readonly bearer?: string;
+    readonly basic?: { readonly username: string; readonly password: string };
+  };
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeout?: string;
+  readonly retry?: RetryConfig;
+  readonly rateLimit?: TargetRateLimitConfig;
+}
+
+export interface RouteConfig {
+  readonly name: string;
+  readonly from: string;
+  readonly events?: readonly string[];
+  readonly filter?: string;
+  readonly map?: string;
+  readonly to: string | readonly string[];
+}
+
+export interface RoutesFile {
+  readonly version: 1;
+  readonly server?: ServerConfig;
+  /** sqlite:./path.db (default sqlite:./data/hookgate.db) or postgres://... */
+  readonly store?: string;
+  /** Age after which finished work is purged (default 7d). */
+  readonly retention?: string;
+  readonly providers: Readonly<Record<string, ProviderConfig>>;
+  readonly targets: Readonly<Record<string, TargetConfig>>;
+  readonly routes: readonly RouteConfig[];
+}

@@ -1,0 +1,62 @@
+/**
+ * The error catalog. Request-time failures carry a code, an HTTP status and a short message that
+ * never contains a secret or an expected signature. Setup mistakes (bad options handed to a
+ * factory) are SetupError, which is never turned into an HTTP answer.
+ */
+
+export const ERRORS = {
+  SIGNATURE_MISSING: { status: 400, message: 'missing signature header' },
+  SIGNATURE_MALFORMED: { status: 400, message: 'malformed signature header' },
+  SIGNATURE_INVALID: { status: 400, message: 'signature does not match' },
+  TIMESTAMP_MISSING: { status: 400, message: 'missing timestamp header' },
+  TIMESTAMP_OUT_OF_TOLERANCE: { status: 400, message: 'timestamp outside the tolerance' },
+  CREDENTIALS_INVALID: { status: 400, message: 'credentials do not match' },
+  BODY_UNPARSEABLE: { status: 400, message: 'body could not be parsed' },
+  UNKNOWN_PROVIDER: { status: 404, message: 'unknown provider' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed' },
+  BODY_TOO_LARGE: { status: 413, message: 'body over the limit' },
+  RATE_LIMITED: { status: 429, message: 'too many requests' },
+  STORE_UNAVAILABLE: { status: 503, message: 'store unavailable, retry later' },
+  SHUTTING_DOWN: { status: 503, message: 'shutting down, retry later' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A request-time failure with its HTTP status. `detail` may name a header; never a secret. */
+export class HookgateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  constructor(code: ErrorCode, detail?: string) {
+    super(detail ? `${ERRORS[code].message}: ${detail}` : ERRORS[code].message);
+    this.name = 'HookgateError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+  }
+}
+
+/** Thrown by verifiers: the request is not authentic (always 400). */
+export class VerificationError extends HookgateError {
+  constructor(
+    code: Extract<
+      ErrorCode,
+      | 'SIGNATURE_MISSING'
+      | 'SIGNATURE_MALFORMED'
+      | 'SIGNATURE_INVALID'
+      | 'TIMESTAMP_MISSING'
+      | 'TIMESTAMP_OUT_OF_TOLERANCE'
+      | 'CREDENTIALS_INVALID'
+    >,
+    detail?: string,
+  ) {
+    super(code, detail);
+    this.name = 'VerificationError';
+  }
+}
+
+/** A programming or configuration mistake found while building something (not a request error). */
+export class SetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SetupError';
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The compiled form of routes.yaml: everything parsed, resolved and compiled once at load (JSONata
+ * included), frozen, and swapped atomically on reload. Nothing here is rebuilt per request.
+ */
+import type { Expression } from 'jsonata';
+import type { Verifier, VerifyOptionsBase } from '../providers/types.ts';
+
+export interface CompiledProvider {
+  readonly name: string;
+  readonly type: string;
+  readonly options: VerifyOptionsBase;
+  readonly verifier: Verifier;
+  /** Header names (lower case) to drop before storing or logging a request of this provider. */
+  readonly secretHeaders: ReadonlySet<string>;
+  readonly eventExpr: Expression | null;
+  readonly idExpr: Expression | null;
+}
+
+export interface CompiledTarget {
+  readonly name: string;
+  readonly kind: 'http' | 'routine';
+  readonly url: string;
+  /**
+   * Every header to send except Idempotency-Key: Content-Type, auth (Bearer/Basic), the
+   * routine's anthropic-version and anthropic-beta, and the target's extra headers.
+   */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly retry: {
+    readonly maxAttempts: number;
+    readonly initialDelayMs: number;
+    readonly maxDelayMs: number;
+  };
+  /** Sliding-window limit; null when the target has none. */
+  readonly rateLimit: { readonly requests: number; readonly perMs: number } | null;
+  readonly concurrency: number;
+}
+
+export interface CompiledRoute {
+  readonly name: string;
+  readonly provider: string;
+  /** `events` split into segments; null matches every event. */
+  readonly events: ReadonlyArray<readonly string[]> | null;
+  readonly filter: Expression | null;
+  readonly map: Expression | null;
+  readonly targets: readonly string[];
+}
+
+export interface CompiledConfig {
+  /** Absolute path of the config file. */
+  readonly path: string;
+  /** Its folder: relative paths in the file resolve against it. */
+  readonly dir: string;
+  /** sha256 of the file's bytes, hex. */
+  readonly sha256: string;
+  readonly server: {
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    readonly rateLimit: { readonly requests: number; readonly perMs: number } | null;
+    readonly trustProxy: boolean | number | string | readonly string[];
+  };
+  /** Resolved store URL (sqlite: path made absolute). */
+  readonly store: string;
+  readonly retentionMs: number;
+  readonly providers: ReadonlyMap<string, CompiledProvider>;
+  readonly targets: ReadonlyMap<string, CompiledTarget>;
+  readonly routes: readonly CompiledRoute[];
+  readonly routesByProvider: ReadonlyMap<string, readonly CompiledRoute[]>;
+}
+
+export const ROUTINE_DEFAULT_BETA = 'experimental-cc-routine-2026-04-01';
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+export const DEFAULTS = {
+  port: 8787,
+  bodyLimitBytes: 1024 * 1024,
+  store: 'sqlite:./data/hookgate.db',
+  retentionMs: 7 * 86_400_000,
+  deadRetentionMs: 30 * 86_400_000,
+  timeoutMs: 30_000,
+  maxAttempts: 10,
+  initialDelayMs: 5_000,
+  maxDelayMs: 2 * 3_600_000,
+  concurrency: 10,
+  leaseMs: 30_000,
+  stripeToleranceMs: 5 * 60_000,
+  toleranceMs: 5 * 60_000,
+} as const;

@@ -1,0 +1,211 @@
+/**
+ * The one store interface. sqlite.ts is the default backend; postgres.ts implements the same
+ * contract for many replicas. Every method is async so both fit. Times are epoch milliseconds.
+ */
+
+export type EventStatus = 'accepted' | 'ignored';
+export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
+/** Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision. */
+export type DeadReason = 'rejected' | 'exhausted' | 'unknown' | 'map_error' | 'target_missing';
+export type AttemptOutcome = 'success' | 'retry' | 'dead' | 'unknown';
+
+export interface IgnoredReason {
+  readonly route: string;
+  /** e.g. "event type customer.created not in events", "filter returned false" */
+  readonly reason: string;
+}
+
+export interface NewEvent {
+  /** The router's own id (evt_...), used in admin URLs. */
+  readonly id: string;
+  readonly provider: string;
+  readonly eventType: string;
+  readonly dedupKey: string;
+  readonly receivedAt: number;
+  readonly configSha256: string;
+  /** Request headers with signature and auth headers removed. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rawBody: Buffer;
+  readonly status: EventStatus;
+  readonly ignored: readonly IgnoredReason[];
+}
+
+export interface NewDelivery {
+  /** The router's own id (dlv_...). */
+  readonly id: string;
+  readonly route: string;
+  readonly target: string;
+  /** Stable id of event x route x target, sent as Idempotency-Key on every attempt. */
+  readonly idempotencyKey: string;
+  /** The exact request body to send (mapped, routine-wrapped); null when mapping failed. */
+  readonly body: Buffer | null;
+  /** `pending`, or `dead` with deadReason `map_error` when the route's filter/map threw. */
+  readonly status: 'pending' | 'dead';
+  readonly deadReason?: DeadReason;
+  readonly error?: string;
+  readonly nextAttemptAt: number;
+}
+
+export interface InsertResult {
+  /** True when (provider, dedupKey) was already stored: nothing was written. */
+  readonly duplicate: boolean;
+  /** The stored event's id (the existing one for a duplicate). */
+  readonly eventId: string;
+}
+
+export interface Delivery {
+  readonly id: string;
+  readonly eventId: string;
+  readonly provider: string;
+  readonly eventType: string;
+  readonly route: string;
+  readonly target: string;
+  readonly idempotencyKey: string;
+  readonly body: Buffer | null;
+  readonly status: DeliveryStatus;
+  readonly deadReason: DeadReason | null;
+  readonly error: string | null;
+  /** Attempts since creation or the last replay (the retry budget counts these). */
+  readonly attemptsInRound: number;
+  /** Attempts ever made. */
+  readonly attemptCount: number;
+  readonly nextAttemptAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: number | null;
+}
+
+export interface NewAttempt {
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly outcome: AttemptOutcome;
+  /** First bytes of the response body (at most 1 KiB). */
+  readonly responseSnippet: string | null;
+  /** Routine targets: from the 200 answer. */
+  readonly sessionId: string | null;
+  readonly sessionUrl: string | null;
+}
+
+export interface Attempt extends NewAttempt {
+  readonly deliveryId: string;
+  /** 1-based, over the delivery's whole life. */
+  readonly number: number;
+}
+
+/** What happens to a delivery after an attempt. */
+export type Transition =
+  | { readonly status: 'delivered' }
+  | { readonly status: 'pending'; readonly nextAttemptAt: number }
+  | { readonly status: 'dead'; readonly deadReason: DeadReason; readonly error: string | null };
+
+export interface StoredEvent {
+  readonly id: string;
+  readonly provider: string;
+  readonly eventType: string;
+  readonly dedupKey: string;
+  readonly receivedAt: number;
+  readonly configSha256: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rawBody: Buffer;
+  readonly status: EventStatus;
+  readonly ignored: readonly IgnoredReason[];
+}
+
+export interface EventWithDeliveries extends StoredEvent {
+  readonly deliveries: ReadonlyArray<Delivery & { readonly attempts: readonly Attempt[] }>;
+}
+
+export interface EventFilter {
+  readonly provider?: string;
+  readonly eventType?: string;
+  readonly status?: EventStatus;
+  readonly since?: number;
+  readonly until?: number;
+  readonly limit?: number;
+  /** Opaque, from a previous page's nextCursor. */
+  readonly cursor?: string;
+}
+
+export interface DeliveryFilter {
+  /** `pending` here also covers in-flight deliveries. */
+  readonly status?: 'pending' | 'delivered' | 'dead';
+  readonly route?: string;
+  readonly target?: string;
+  readonly since?: number;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface ClaimRequest {
+  readonly target: string;
+  readonly limit: number;
+  readonly now: number;
+  readonly leaseMs: number;
+  readonly workerId: string;
+}
+
+export interface TargetQueueStats {
+  readonly target: string;
+  readonly pending: number;
+  readonly inFlight: number;
+  readonly dead: number;
+  /** receivedAt-independent: age of the oldest pending delivery's createdAt, ms; null if none. */
+  readonly oldestPendingAgeMs: number | null;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Create or upgrade the schema. Idempotent. */
+  migrate(): Promise<void>;
+  /**
+   * Store the event and its deliveries in one transaction, deduplicated on (provider, dedupKey).
+   * Resolves only after the commit is durable. Two concurrent calls with the same key store once.
+   */
+  insertEvent(event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult>;
+  /** Targets that have pending deliveries due at `now` (nextAttemptAt <= now). */
+  dueTargets(now: number): Promise<string[]>;
+  /** Earliest nextAttemptAt among pending deliveries, or null: lets the worker sleep precisely. */
+  nextDueAt(): Promise<number | null>;
+  /**
+   * Claim up to `limit` due pending deliveries of one target, oldest due first, marking them
+   * in_flight with a lease. Also takes over in_flight deliveries whose lease has expired.
+   */
+  claim(request: ClaimRequest): Promise<Delivery[]>;
+  /** Record an attempt and move the delivery on, only if `workerId` still holds its lease. */
+  completeAttempt(
+    deliveryId: string,
+    workerId: string,
+    attempt: NewAttempt,
+    transition: Transition,
+  ): Promise<boolean>;
+  /** Give claimed deliveries back (pending, due now) without an attempt: used on shutdown. */
+  release(deliveryIds: readonly string[], workerId: string): Promise<void>;
+  /** SQLite start-up: every in_flight delivery back to pending, due now (a single process owns the file). */
+  recoverInFlight(now: number): Promise<number>;
+  /** Re-queue dead (or any non-pending) deliveries: pending, due now, attemptsInRound reset. */
+  replay(deliveryIds: readonly string[], now: number): Promise<number>;
+  /** Count (dryRun) or re-queue the deliveries matching a filter. */
+  replayMatching(filter: DeliveryFilter, now: number, dryRun: boolean): Promise<number>;
+  listEvents(filter: EventFilter): Promise<Page<StoredEvent>>;
+  getEvent(id: string): Promise<EventWithDeliveries | null>;
+  listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>>;
+  getDelivery(id: string): Promise<(Delivery & { readonly attempts: readonly Attempt[] }) | null>;
+  queueStats(now: number): Promise<TargetQueueStats[]>;
+  /**
+   * Retention: delete events older than `now - retentionMs` whose deliveries are all delivered
+   * (or that were ignored), and dead deliveries (with their events, once nothing else is left)
+   * older than `now - deadRetentionMs`. Returns the number of events deleted.
+   */
+  purge(now: number, retentionMs: number, deadRetentionMs: number): Promise<number>;
+  /** Cheap liveness query for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
