@@ -1,0 +1,107 @@
+/**
+ * Standard Webhooks (also Svix, Clerk, Resend): `webhook-id`, `webhook-timestamp` and
+ * `webhook-signature: v1,<base64 hmac of "id.timestamp.body">`, checked with the `standardwebhooks`
+ * library. Svix brands the same headers `svix-*`; they are mapped to the `webhook-*` names first.
+ * The library enforces its own 5-minute tolerance (against the clock, not req.receivedAt).
+ * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
+ */
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { SetupError, VerificationError } from '../errors.ts';
+import { sha256Hex } from './hmac-core.ts';
+import { bodyString, header } from './request-fields.ts';
+import { schemaOf } from './schema-of.ts';
+import { resolveSecrets } from './secrets.ts';
+import { assertUtf8Body } from './utf8-body.ts';
+import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+
+interface Brand {
+  readonly id: string;
+  readonly timestamp: string;
+  readonly signature: string;
+}
+const STANDARD: Brand = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' };
+const SVIX: Brand = { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' };
+const TIMESTAMP = /^\d+$/;
+const HAS_V1 = /(^| )v1,\S+/;
+
+/** The header family the request uses: `webhook-*` unless only `svix-*` headers are present. */
+function brandOf(req: WebhookRequest): Brand {
+  const h = req.headers;
+  if (h[STANDARD.id] !== undefined || h[STANDARD.timestamp] !== undefined || h[STANDARD.signature] !== undefined) {
+    return STANDARD;
+  }
+  if (h[SVIX.id] !== undefined || h[SVIX.timestamp] !== undefined || h[SVIX.signature] !== undefined) return SVIX;
+  return STANDARD;
+}
+
+/** One library instance per secret; it throws a plain Error on a secret that is not base64. */
+function webhookFor(secret: string, index: number): Webhook {
+  try {
+    return new Webhook(secret);
+  } catch {
+    throw new SetupError(
+      `verify.secret: standard-webhooks secret #${index + 1} (empty ones dropped) is not "whsec_" followed by base64`,
+    );
+  }
+}
+
+function create(options: VerifyOptionsBase): Verifier {
+  const webhooks = resolveSecrets(options).map(webhookFor);
+
+  async function verifyStandardWebhooks(req: WebhookRequest): Promise<void> {
+    const brand = brandOf(req);
+    const id = header(req, brand.id);
+    const timestamp = header(req, brand.timestamp);
+    const signature = header(req, brand.signature);
+    if (signature === undefined) throw new VerificationError('SIGNATURE_MISSING', brand.signature);
+    if (id === undefined) throw new VerificationError('SIGNATURE_MISSING', brand.id);
+    if (timestamp === undefined) throw new VerificationError('TIMESTAMP_MISSING', brand.timestamp);
+    if (!TIMESTAMP.test(timestamp)) throw new VerificationError('SIGNATURE_MALFORMED', brand.timestamp);
+    if (!HAS_V1.test(signature)) throw new VerificationError('SIGNATURE_MALFORMED', brand.signature);
+    assertUtf8Body(req.rawBody, brand.signature);
+    const mapped = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
+    for (const webhook of webhooks) {
+      try {
+        webhook.verify(req.rawBody, mapped, { jsonParse: false });
+        return;
+      } catch (error) {
+        // The timestamp is checked before any signature, so it fails the same way for every secret.
+        const message = error instanceof Error ? error.message : '';
+        if (/timestamp too (old|new)/i.test(message)) {
+          throw new VerificationError('TIMESTAMP_OUT_OF_TOLERANCE', brand.timestamp);
+        }
+      }
+    }
+    throw new VerificationError('SIGNATURE_INVALID', brand.signature);
+  }
+
+  function normalizeStandardWebhooks(req: WebhookRequest, body: unknown): Normalized {
+    return {
+      eventType: bodyString(body, 'type') ?? '',
+      dedupKey: header(req, STANDARD.id) ?? header(req, SVIX.id) ?? sha256Hex(req.rawBody),
+    };
+  }
+
+  return { type: 'standard-webhooks', verify: verifyStandardWebhooks, normalize: normalizeStandardWebhooks };
+}
+
+async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Record<string, string>> {
+  const at = input.timestamp ?? new Date();
+  const id = input.deliveryId ?? `msg_${randomUUID()}`;
+  return {
+    [STANDARD.id]: id,
+    [STANDARD.timestamp]: String(Math.floor(at.getTime() / 1000)),
+    [STANDARD.signature]: webhookFor(input.secret, 0).sign(id, at, input.rawBody),
+  };
+}
+
+export const standardWebhooksVerifier: VerifierType = {
+  type: 'standard-webhooks',
+  ...schemaOf('standard-webhooks'),
+  secretHeaders: function standardWebhooksSecretHeaders() {
+    return [STANDARD.signature, SVIX.signature];
+  },
+  create,
+  sign,
+};

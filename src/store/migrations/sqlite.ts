@@ -1,0 +1,74 @@
+/**
+ * SQLite schema, as numbered migrations applied in order by SqliteStore.migrate(). Never edit a
+ * released migration: add the next one. Times are epoch milliseconds (INTEGER); headers and
+ * ignored reasons are JSON text; bodies are BLOBs so the exact bytes survive.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, deliveries, attempts',
+    sql: `
+      CREATE TABLE events (
+        id            TEXT PRIMARY KEY,
+        provider      TEXT NOT NULL,
+        event_type    TEXT NOT NULL,
+        dedup_key     TEXT NOT NULL,
+        received_at   INTEGER NOT NULL,
+        config_sha256 TEXT NOT NULL,
+        headers       TEXT NOT NULL,
+        raw_body      BLOB NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('accepted', 'ignored')),
+        ignored       TEXT NOT NULL,
+        UNIQUE (provider, dedup_key)
+      );
+      CREATE INDEX events_received ON events (received_at, id);
+
+      CREATE TABLE deliveries (
+        id                TEXT PRIMARY KEY,
+        event_id          TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        provider          TEXT NOT NULL,
+        event_type        TEXT NOT NULL,
+        route             TEXT NOT NULL,
+        target            TEXT NOT NULL,
+        idempotency_key   TEXT NOT NULL,
+        body              BLOB,
+        status            TEXT NOT NULL CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead')),
+        dead_reason       TEXT CHECK (dead_reason IN ('rejected', 'exhausted', 'unknown', 'map_error', 'target_missing')),
+        error             TEXT,
+        attempts_in_round INTEGER NOT NULL DEFAULT 0,
+        attempt_count     INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at   INTEGER NOT NULL,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        lease_owner       TEXT,
+        lease_expires_at  INTEGER
+      );
+      CREATE INDEX deliveries_due ON deliveries (status, target, next_attempt_at);
+      CREATE INDEX deliveries_next ON deliveries (status, next_attempt_at, target);
+      CREATE INDEX deliveries_event ON deliveries (event_id);
+      CREATE INDEX deliveries_created ON deliveries (created_at, id);
+      CREATE INDEX deliveries_updated ON deliveries (status, updated_at);
+
+      CREATE TABLE attempts (
+        delivery_id      TEXT NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+        number           INTEGER NOT NULL,
+        started_at       INTEGER NOT NULL,
+        duration_ms      INTEGER NOT NULL,
+        status_code      INTEGER,
+        error            TEXT,
+        outcome          TEXT NOT NULL CHECK (outcome IN ('success', 'retry', 'dead', 'unknown')),
+        response_snippet TEXT,
+        session_id       TEXT,
+        session_url      TEXT,
+        PRIMARY KEY (delivery_id, number)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

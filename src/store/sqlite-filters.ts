@@ -1,0 +1,88 @@
+/**
+ * WHERE clauses for the filtered listings and replayMatching. Each distinct set of filters gives
+ * one SQL text, prepared once and cached by the store. An empty string filter means "not set"
+ * (query strings such as `?provider=` arrive that way).
+ */
+import { decodeCursor } from './cursor.ts';
+import type { DeliveryFilter, EventFilter } from './types.ts';
+
+export interface SqlWhere {
+  readonly sql: string;
+  readonly params: Record<string, string | number>;
+}
+
+function given<T>(value: T | undefined): value is T {
+  return value !== undefined && value !== '';
+}
+
+function build(clauses: string[], params: Record<string, string | number>): SqlWhere {
+  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** Events: newest first by (received_at, id); `since` and `until` are inclusive. */
+export function eventWhere(filter: EventFilter): SqlWhere {
+  const clauses: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (given(filter.provider)) {
+    clauses.push('provider = @provider');
+    params.provider = filter.provider;
+  }
+  if (given(filter.eventType)) {
+    clauses.push('event_type = @eventType');
+    params.eventType = filter.eventType;
+  }
+  if (given(filter.status)) {
+    clauses.push('status = @status');
+    params.status = filter.status;
+  }
+  if (filter.since !== undefined) {
+    clauses.push('received_at >= @since');
+    params.since = filter.since;
+  }
+  if (filter.until !== undefined) {
+    clauses.push('received_at <= @until');
+    params.until = filter.until;
+  }
+  if (given(filter.cursor)) {
+    const at = decodeCursor('events', filter.cursor);
+    clauses.push('(received_at, id) < (@cursorTime, @cursorId)');
+    params.cursorTime = at.time;
+    params.cursorId = at.id;
+  }
+  return build(clauses, params);
+}
+
+/**
+ * Deliveries: newest first by (created_at, id); status `pending` covers in-flight ones; `since`
+ * is inclusive on created_at. `onlyReplayable` narrows to delivered and dead ones (replayMatching).
+ */
+export function deliveryWhere(filter: DeliveryFilter, options: { onlyReplayable?: boolean } = {}): SqlWhere {
+  const clauses: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.status === 'pending') {
+    clauses.push(`status IN ('pending', 'in_flight')`);
+  } else if (given(filter.status)) {
+    clauses.push('status = @status');
+    params.status = filter.status;
+  }
+  if (options.onlyReplayable) clauses.push(`status IN ('delivered', 'dead')`);
+  if (given(filter.route)) {
+    clauses.push('route = @route');
+    params.route = filter.route;
+  }
+  if (given(filter.target)) {
+    clauses.push('target = @target');
+    params.target = filter.target;
+  }
+  if (filter.since !== undefined) {
+    clauses.push('created_at >= @since');
+    params.since = filter.since;
+  }
+  if (!options.onlyReplayable && given(filter.cursor)) {
+    const at = decodeCursor('deliveries', filter.cursor);
+    clauses.push('(created_at, id) < (@cursorTime, @cursorId)');
+    params.cursorTime = at.time;
+    params.cursorId = at.id;
+  }
+  return build(clauses, params);
+}

@@ -1,0 +1,138 @@
+/**
+ * Every fixed SQL statement of the SQLite store, prepared once (after migrate, when the tables
+ * exist). Id lists are bound as one JSON array and read with json_each, so a list of any length
+ * is still one prepared statement.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { AttemptRow, DeliveryRow, EventRow } from './sqlite-rows.ts';
+
+type Params = Record<string, string | number | Buffer | null>;
+type Stmt<P extends Params, R = unknown> = Statement<[P], R>;
+type Stmt0<R> = Statement<[], R>;
+
+const DUE = `((status = 'pending' AND next_attempt_at <= @now) OR (status = 'in_flight' AND lease_expires_at <= @now))`;
+
+export interface QueueStatsRow {
+  target: string;
+  pending: number;
+  in_flight: number;
+  dead: number;
+  oldest_pending: number | null;
+}
+
+export interface Statements {
+  insertEvent: Stmt<Params>;
+  findEventId: Stmt<{ provider: string; dedupKey: string }, { id: string }>;
+  insertDelivery: Stmt<Params>;
+  claim: Stmt<{ target: string; now: number; limit: number; workerId: string; leaseExpiresAt: number }, DeliveryRow>;
+  finishRound: Stmt<Params, { attempt_count: number }>;
+  insertAttempt: Stmt<Params>;
+  release: Stmt<{ ids: string; workerId: string; now: number }>;
+  recover: Stmt<{ now: number }>;
+  replay: Stmt<{ ids: string; now: number }>;
+  dueTargets: Stmt<{ now: number }, string>;
+  nextDueAt: Stmt0<number | null>;
+  queueStats: Stmt0<QueueStatsRow>;
+  getEvent: Stmt<{ id: string }, EventRow>;
+  eventDeliveries: Stmt<{ eventId: string }, DeliveryRow>;
+  eventAttempts: Stmt<{ eventId: string }, AttemptRow>;
+  getDelivery: Stmt<{ id: string }, DeliveryRow>;
+  deliveryAttempts: Stmt<{ id: string }, AttemptRow>;
+  oldDead: Stmt<{ cutoff: number; batch: number }, { id: string; event_id: string }>;
+  deleteDeliveries: Stmt<{ ids: string }>;
+  deleteEmptyEvents: Stmt<{ ids: string }>;
+  purgeEvents: Stmt<{ cutoff: number; batch: number }>;
+  ping: Stmt0<number>;
+}
+
+export function prepareStatements(db: Database): Statements {
+  function stmt<P extends Params, R = unknown>(sql: string): Stmt<P, R> {
+    return db.prepare<P, R>(sql) as Stmt<P, R>;
+  }
+  function stmt0<R>(sql: string): Stmt0<R> {
+    return db.prepare<[], R>(sql);
+  }
+  return {
+    insertEvent: stmt(`
+      INSERT INTO events (id, provider, event_type, dedup_key, received_at, config_sha256, headers, raw_body, status, ignored)
+      VALUES (@id, @provider, @eventType, @dedupKey, @receivedAt, @configSha256, @headers, @rawBody, @status, @ignored)
+      ON CONFLICT (provider, dedup_key) DO NOTHING`),
+    findEventId: stmt(`SELECT id FROM events WHERE provider = @provider AND dedup_key = @dedupKey`),
+    insertDelivery: stmt(`
+      INSERT INTO deliveries (id, event_id, provider, event_type, route, target, idempotency_key, body, status,
+        dead_reason, error, next_attempt_at, created_at, updated_at)
+      VALUES (@id, @eventId, @provider, @eventType, @route, @target, @idempotencyKey, @body, @status,
+        @deadReason, @error, @nextAttemptAt, @createdAt, @createdAt)`),
+    claim: stmt(`
+      UPDATE deliveries
+      SET status = 'in_flight', lease_owner = @workerId, lease_expires_at = @leaseExpiresAt, updated_at = @now
+      WHERE id IN (
+        SELECT id FROM deliveries WHERE target = @target AND ${DUE}
+        ORDER BY next_attempt_at, id LIMIT @limit)
+      RETURNING *`),
+    finishRound: stmt(`
+      UPDATE deliveries
+      SET status = @status, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
+        dead_reason = @deadReason, error = @error,
+        attempts_in_round = attempts_in_round + 1, attempt_count = attempt_count + 1,
+        lease_owner = NULL, lease_expires_at = NULL, updated_at = @updatedAt
+      WHERE id = @id AND status = 'in_flight' AND lease_owner = @workerId
+      RETURNING attempt_count`),
+    insertAttempt: stmt(`
+      INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, outcome,
+        response_snippet, session_id, session_url)
+      VALUES (@deliveryId, @number, @startedAt, @durationMs, @statusCode, @error, @outcome,
+        @responseSnippet, @sessionId, @sessionUrl)`),
+    release: stmt(`
+      UPDATE deliveries
+      SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+      WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'in_flight' AND lease_owner = @workerId`),
+    recover: stmt(`
+      UPDATE deliveries
+      SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+      WHERE status = 'in_flight'`),
+    replay: stmt(`
+      UPDATE deliveries
+      SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
+        lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+      WHERE id IN (SELECT value FROM json_each(@ids)) AND status IN ('delivered', 'dead')`),
+    dueTargets: stmt<{ now: number }, string>(
+      `SELECT DISTINCT target FROM deliveries WHERE ${DUE} ORDER BY target`,
+    ).pluck(),
+    nextDueAt: stmt0<number | null>(`
+      SELECT MIN(at) FROM (
+        SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'
+        UNION ALL
+        SELECT MIN(lease_expires_at) AS at FROM deliveries WHERE status = 'in_flight')`).pluck(),
+    queueStats: stmt0<QueueStatsRow>(`
+      SELECT target,
+        SUM(status = 'pending') AS pending,
+        SUM(status = 'in_flight') AS in_flight,
+        SUM(status = 'dead') AS dead,
+        MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest_pending
+      FROM deliveries WHERE status IN ('pending', 'in_flight', 'dead')
+      GROUP BY target ORDER BY target`),
+    getEvent: stmt(`SELECT * FROM events WHERE id = @id`),
+    eventDeliveries: stmt(`SELECT * FROM deliveries WHERE event_id = @eventId ORDER BY rowid`),
+    eventAttempts: stmt(`
+      SELECT a.* FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+      WHERE d.event_id = @eventId ORDER BY a.delivery_id, a.number`),
+    getDelivery: stmt(`SELECT * FROM deliveries WHERE id = @id`),
+    deliveryAttempts: stmt(`SELECT * FROM attempts WHERE delivery_id = @id ORDER BY number`),
+    oldDead: stmt(`
+      SELECT id, event_id FROM deliveries WHERE status = 'dead' AND updated_at < @cutoff LIMIT @batch`),
+    deleteDeliveries: stmt(`DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(@ids))`),
+    deleteEmptyEvents: stmt(`
+      DELETE FROM events
+      WHERE id IN (SELECT value FROM json_each(@ids))
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`),
+    purgeEvents: stmt(`
+      DELETE FROM events WHERE id IN (
+        SELECT e.id FROM events e
+        WHERE e.received_at < @cutoff
+          AND (e.status = 'ignored'
+            OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status <> 'delivered'))
+        LIMIT @batch)`),
+    ping: stmt0<number>(`SELECT 1`).pluck(),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The bodies of the SQLite store's transactions, as plain functions of the prepared statements.
+ * SqliteStore wraps each in db.transaction once and runs writes with BEGIN IMMEDIATE, so the
+ * write lock is taken up front and busy_timeout applies (a deferred transaction that upgrades
+ * from read to write can fail at once with SQLITE_BUSY).
+ */
+import { toAttempt, toDelivery, toEvent } from './sqlite-rows.ts';
+import type { AttemptRow, DeliveryRow } from './sqlite-rows.ts';
+import type { Statements } from './sqlite-statements.ts';
+import type {
+  Attempt,
+  ClaimRequest,
+  Delivery,
+  EventWithDeliveries,
+  InsertResult,
+  NewAttempt,
+  NewDelivery,
+  NewEvent,
+  Transition,
+} from './types.ts';
+
+export type DeliveryWithAttempts = Delivery & { readonly attempts: readonly Attempt[] };
+
+/** The hot path: one row per table, deduplicated by the UNIQUE (provider, dedup_key) key. */
+export function insertEventRows(s: Statements, event: NewEvent, deliveries: readonly NewDelivery[]): InsertResult {
+  const inserted = s.insertEvent.run({
+    id: event.id,
+    provider: event.provider,
+    eventType: event.eventType,
+    dedupKey: event.dedupKey,
+    receivedAt: event.receivedAt,
+    configSha256: event.configSha256,
+    headers: JSON.stringify(event.headers),
+    rawBody: event.rawBody,
+    status: event.status,
+    ignored: JSON.stringify(event.ignored),
+  });
+  if (inserted.changes === 0) {
+    const existing = s.findEventId.get({ provider: event.provider, dedupKey: event.dedupKey });
+    if (!existing) throw new Error(`event ${event.id} was neither stored nor found by (provider, dedup key)`);
+    return { duplicate: true, eventId: existing.id };
+  }
+  for (const delivery of deliveries) {
+    s.insertDelivery.run({
+      id: delivery.id,
+      eventId: event.id,
+      provider: event.provider,
+      eventType: event.eventType,
+      route: delivery.route,
+      target: delivery.target,
+      idempotencyKey: delivery.idempotencyKey,
+      body: delivery.body,
+      status: delivery.status,
+      deadReason: delivery.deadReason ?? null,
+      error: delivery.error ?? null,
+      nextAttemptAt: delivery.nextAttemptAt,
+      // A delivery is created when its event is received (same transaction).
+      createdAt: event.receivedAt,
+    });
+  }
+  return { duplicate: false, eventId: event.id };
+}
+
+export function claimRows(s: Statements, request: ClaimRequest): DeliveryRow[] {
+  return s.claim.all({
+    target: request.target,
+    now: request.now,
+    limit: Math.floor(request.limit),
+    workerId: request.workerId,
+    leaseExpiresAt: request.now + request.leaseMs,
+  });
+}
+
+/** False, and nothing written, when `workerId` does not hold the delivery's lease. */
+export function completeAttemptRows(
+  s: Statements,
+  deliveryId: string,
+  workerId: string,
+  attempt: NewAttempt,
+  transition: Transition,
+): boolean {
+  const finished = s.finishRound.get({
+    id: deliveryId,
+    workerId,
+    status: transition.status,
+    nextAttemptAt: transition.status === 'pending' ? transition.nextAttemptAt : null,
+    deadReason: transition.status === 'dead' ? transition.deadReason : null,
+    // A retrying delivery shows its last attempt's error; a dead one the transition's.
+    error: transition.status === 'dead' ? transition.error : transition.status === 'pending' ? attempt.error : null,
+    updatedAt: attempt.startedAt + attempt.durationMs,
+  });
+  if (!finished) return false;
+  s.insertAttempt.run({
+    deliveryId,
+    number: finished.attempt_count,
+    startedAt: attempt.startedAt,
+    durationMs: attempt.durationMs,
+    statusCode: attempt.statusCode,
+    error: attempt.error,
+    outcome: attempt.outcome,
+    responseSnippet: attempt.responseSnippet,
+    sessionId: attempt.sessionId,
+    sessionUrl: attempt.sessionUrl,
+  });
+  return true;
+}
+
+/** One batch of dead letters older than the cutoff, and the events they leave empty. */
+export function purgeDeadRows(s: Statements, cutoff: number, batch: number): { rows: number; events: number } {
+  const dead = s.oldDead.all({ cutoff, batch });
+  if (dead.length === 0) return { rows: 0, events: 0 };
+  s.deleteDeliveries.run({ ids: JSON.stringify(dead.map((d) => d.id)) });
+  const eventIds = [...new Set(dead.map((d) => d.event_id))];
+  return { rows: dead.length, events: s.deleteEmptyEvents.run({ ids: JSON.stringify(eventIds) }).changes };
+}
+
+export function readEvent(s: Statements, id: string): EventWithDeliveries | null {
+  const row = s.getEvent.get({ id });
+  if (!row) return null;
+  const attempts = groupAttempts(s.eventAttempts.all({ eventId: id }));
+  const deliveries = s.eventDeliveries.all({ eventId: id }).map(function withAttempts(d): DeliveryWithAttempts {
+    return { ...toDelivery(d), attempts: attempts.get(d.id) ?? [] };
+  });
+  return { ...toEvent(row), deliveries };
+}
+
+export function readDelivery(s: Statements, id: string): DeliveryWithAttempts | null {
+  const row = s.getDelivery.get({ id });
+  if (!row) return null;
+  return { ...toDelivery(row), attempts: s.deliveryAttempts.all({ id }).map(toAttempt) };
+}
+
+function groupAttempts(rows: readonly AttemptRow[]): Map<string, Attempt[]> {
+  const byDelivery = new Map<string, Attempt[]>();
+  for (const row of rows) {
+    const list = byDelivery.get(row.delivery_id) ?? [];
+    list.push(toAttempt(row));
+    byDelivery.set(row.delivery_id, list);
+  }
+  return byDelivery;
+}

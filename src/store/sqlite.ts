@@ -1,0 +1,289 @@
+/**
+ * The default store: one SQLite file through better-sqlite3. WAL lets readers run beside the one
+ * writer; synchronous=FULL makes every commit durable before insertEvent resolves, so an
+ * acknowledged event survives a kill the next instant. better-sqlite3 is synchronous; the methods
+ * are async only to share the Store interface with PostgreSQL.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
+import { encodeCursor, pageLimit } from './cursor.ts';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
+import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
+import type { SqlWhere } from './sqlite-filters.ts';
+import { toDelivery, toEvent } from './sqlite-rows.ts';
+import type { DeliveryRow, EventRow } from './sqlite-rows.ts';
+import { prepareStatements } from './sqlite-statements.ts';
+import type { Statements } from './sqlite-statements.ts';
+import {
+  claimRows,
+  completeAttemptRows,
+  insertEventRows,
+  purgeDeadRows,
+  readDelivery,
+  readEvent,
+} from './sqlite-writes.ts';
+import type { DeliveryWithAttempts } from './sqlite-writes.ts';
+import type {
+  ClaimRequest,
+  Delivery,
+  DeliveryFilter,
+  EventFilter,
+  EventWithDeliveries,
+  InsertResult,
+  NewAttempt,
+  NewDelivery,
+  NewEvent,
+  Page,
+  Store,
+  StoredEvent,
+  TargetQueueStats,
+  Transition,
+} from './types.ts';
+
+export interface SqliteStoreOptions {
+  /** Clock for the one time no caller passes (release's "due now"). Default Date.now. */
+  readonly now?: () => number;
+}
+
+/** Rows purged per transaction, so a large purge never holds the write lock for long. */
+const PURGE_BATCH = 500;
+
+type FilterParams = Record<string, string | number>;
+
+interface Prepared {
+  readonly s: Statements;
+  readonly insert: Transaction<typeof insertEventRows>;
+  readonly claim: Transaction<typeof claimRows>;
+  readonly complete: Transaction<typeof completeAttemptRows>;
+  readonly purgeDead: Transaction<typeof purgeDeadRows>;
+  readonly readEvent: Transaction<typeof readEvent>;
+  readonly readDelivery: Transaction<typeof readDelivery>;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  /** The file path, or `:memory:`. */
+  readonly path: string;
+  private readonly db: Db;
+  private readonly now: () => number;
+  private prepared: Prepared | null = null;
+  private readonly filtered = new Map<string, Statement<[FilterParams], unknown>>();
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.path = path;
+    this.now = options.now ?? Date.now;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  /** Statements and transactions, prepared on first use (the tables exist only after migrate). */
+  private get p(): Prepared {
+    if (!this.prepared) {
+      const db = this.db;
+      this.prepared = {
+        s: prepareStatements(db),
+        insert: db.transaction(insertEventRows),
+        claim: db.transaction(claimRows),
+        complete: db.transaction(completeAttemptRows),
+        purgeDead: db.transaction(purgeDeadRows),
+        readEvent: db.transaction(readEvent),
+        readDelivery: db.transaction(readDelivery),
+      };
+    }
+    return this.prepared;
+  }
+
+  /** Statements whose SQL depends on which filters are set: prepared once per shape. */
+  private filteredStatement<R>(sql: string): Statement<[FilterParams], R> {
+    let stmt = this.filtered.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<FilterParams, unknown>(sql);
+      this.filtered.set(sql, stmt);
+    }
+    return stmt as Statement<[FilterParams], R>;
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.db;
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    const applyPending = db.transaction(function applyPending(now: number): void {
+      const current = db.prepare<[], number | null>('SELECT MAX(version) FROM schema_migrations').pluck().get() ?? 0;
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      for (const migration of SQLITE_MIGRATIONS) {
+        if (migration.version <= current) continue;
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, now);
+      }
+    });
+    // IMMEDIATE: two processes starting together apply each migration once.
+    applyPending.immediate(this.now());
+  }
+
+  async insertEvent(event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult> {
+    const p = this.p;
+    return p.insert.immediate(p.s, event, deliveries);
+  }
+
+  async dueTargets(now: number): Promise<string[]> {
+    return this.p.s.dueTargets.all({ now });
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return this.p.s.nextDueAt.get() ?? null;
+  }
+
+  async claim(request: ClaimRequest): Promise<Delivery[]> {
+    if (request.limit < 1) return [];
+    const p = this.p;
+    return p.claim.immediate(p.s, request).sort(byDueThenId).map(toDelivery);
+  }
+
+  async completeAttempt(
+    deliveryId: string,
+    workerId: string,
+    attempt: NewAttempt,
+    transition: Transition,
+  ): Promise<boolean> {
+    const p = this.p;
+    return p.complete.immediate(p.s, deliveryId, workerId, attempt, transition);
+  }
+
+  async release(deliveryIds: readonly string[], workerId: string): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    this.p.s.release.run({ ids: JSON.stringify(deliveryIds), workerId, now: this.now() });
+  }
+
+  async recoverInFlight(now: number): Promise<number> {
+    return this.p.s.recover.run({ now }).changes;
+  }
+
+  async replay(deliveryIds: readonly string[], now: number): Promise<number> {
+    if (deliveryIds.length === 0) return 0;
+    return this.p.s.replay.run({ ids: JSON.stringify(deliveryIds), now }).changes;
+  }
+
+  async replayMatching(filter: DeliveryFilter, now: number, dryRun: boolean): Promise<number> {
+    const where = deliveryWhere(filter, { onlyReplayable: true });
+    if (dryRun) {
+      return this.filteredStatement<number>(`SELECT COUNT(*) FROM deliveries ${where.sql}`).pluck().get(where.params) ?? 0;
+    }
+    const update = this.filteredStatement(`
+      UPDATE deliveries
+      SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
+        lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+      ${where.sql}`);
+    return update.run({ ...where.params, now }).changes;
+  }
+
+  async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {
+    const limit = pageLimit(filter.limit);
+    const rows = this.page<EventRow>('events', 'received_at', eventWhere(filter), limit);
+    const items = rows.slice(0, limit).map(toEvent);
+    const last = items[items.length - 1];
+    const more = rows.length > limit && last !== undefined;
+    return { items, nextCursor: more ? encodeCursor('events', { time: last.receivedAt, id: last.id }) : null };
+  }
+
+  async listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>> {
+    const limit = pageLimit(filter.limit);
+    const rows = this.page<DeliveryRow>('deliveries', 'created_at', deliveryWhere(filter), limit);
+    const items = rows.slice(0, limit).map(toDelivery);
+    const last = items[items.length - 1];
+    const more = rows.length > limit && last !== undefined;
+    return { items, nextCursor: more ? encodeCursor('deliveries', { time: last.createdAt, id: last.id }) : null };
+  }
+
+  /** Newest first; one row more than the page, to know whether another page follows. */
+  private page<R>(table: 'events' | 'deliveries', timeColumn: string, where: SqlWhere, limit: number): R[] {
+    const sql = `SELECT * FROM ${table} ${where.sql} ORDER BY ${timeColumn} DESC, id DESC LIMIT @pageLimit`;
+    return this.filteredStatement<R>(sql).all({ ...where.params, pageLimit: limit + 1 });
+  }
+
+  async getEvent(id: string): Promise<EventWithDeliveries | null> {
+    const p = this.p;
+    return p.readEvent(p.s, id);
+  }
+
+  async getDelivery(id: string): Promise<DeliveryWithAttempts | null> {
+    const p = this.p;
+    return p.readDelivery(p.s, id);
+  }
+
+  async queueStats(now: number): Promise<TargetQueueStats[]> {
+    return this.p.s.queueStats.all().map(function toStats(row): TargetQueueStats {
+      return {
+        target: row.target,
+        pending: row.pending,
+        inFlight: row.in_flight,
+        dead: row.dead,
+        oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
+      };
+    });
+  }
+
+  async purge(now: number, retentionMs: number, deadRetentionMs: number): Promise<number> {
+    const p = this.p;
+    let deleted = 0;
+    // Dead letters first: an old event whose only undelivered delivery was a purged dead letter is
+    // then all delivered, and goes in the second pass.
+    for (;;) {
+      const batch = p.purgeDead.immediate(p.s, now - deadRetentionMs, PURGE_BATCH);
+      deleted += batch.events;
+      if (batch.rows < PURGE_BATCH) break;
+      await yieldToEventLoop();
+    }
+    for (;;) {
+      const events = p.s.purgeEvents.run({ cutoff: now - retentionMs, batch: PURGE_BATCH }).changes;
+      deleted += events;
+      if (events < PURGE_BATCH) break;
+      await yieldToEventLoop();
+    }
+    return deleted;
+  }
+
+  async ping(): Promise<void> {
+    this.p.s.ping.get();
+  }
+
+  /** The connection's effective settings, for tests and diagnostics. */
+  settings(): { journalMode: string; synchronous: number; foreignKeys: number; busyTimeoutMs: number } {
+    const db = this.db;
+    function read(name: string): unknown {
+      return db.pragma(name, { simple: true });
+    }
+    return {
+      journalMode: String(read('journal_mode')),
+      synchronous: Number(read('synchronous')),
+      foreignKeys: Number(read('foreign_keys')),
+      busyTimeoutMs: Number(read('busy_timeout')),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function byDueThenId(a: DeliveryRow, b: DeliveryRow): number {
+  return a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Lets requests run between purge batches (better-sqlite3 blocks the event loop while it works). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise(function later(resolve) {
+    setImmediate(resolve);
+  });
+}
+
+/** Opens (creating the folder and the file if needed) a SQLite store; call migrate() before use. */
+export function openSqliteStore(path: string, options?: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(path, options);
+}
