@@ -1,0 +1,245 @@
+/**
+ * The JSON Schema (draft 2020-12) of routes.yaml. The `verify:` options of each verifier type come
+ * from VERIFY_OPTION_SCHEMAS (the single source); `src/config/write-schema.ts` writes the result
+ * to schemas/routes.schema.json, and a test proves the committed file is current.
+ */
+import { VERIFY_OPTION_SCHEMAS } from '../providers/options.ts';
+import { DURATION_PATTERN, SIZE_PATTERN } from '../util/units.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Provider names appear in URLs (`/webhooks/{provider}`). */
+export const PROVIDER_NAME_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
+/** Target and route names appear in logs, metrics, CLI flags and admin queries. */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]*$';
+/** An HTTP header field name (RFC 9110 token). */
+export const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
+export const STORE_PATTERN = '^(sqlite:|postgres://|postgresql://)';
+export const HTTP_URL_PATTERN = '^https?://';
+
+function duration(description: string): JsonSchema {
+  return { type: 'string', pattern: DURATION_PATTERN, description: `${description} A duration: 500ms, 30s, 5m, 1h, 1d.` };
+}
+
+function positiveInteger(description: string): JsonSchema {
+  return { type: 'integer', minimum: 1, description };
+}
+
+function jsonata(description: string): JsonSchema {
+  return { type: 'string', minLength: 1, description: `${description} A JSONata expression.` };
+}
+
+function serverSchema(): JsonSchema {
+  return {
+    type: 'object',
+    description: 'Inbound HTTP server settings. All optional.',
+    additionalProperties: false,
+    properties: {
+      port: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 65535,
+        description: 'Port to listen on (default 8787). The PORT environment variable and --port override it.',
+      },
+      bodyLimit: {
+        type: 'string',
+        pattern: SIZE_PATTERN,
+        description: 'Largest accepted request body (default 1mb); larger requests get 413. A size: 512kb, 1mb.',
+      },
+      rateLimit: {
+        type: 'object',
+        description: 'Inbound limit per client IP over all /webhooks/* requests (sliding window); beyond it, 429 with Retry-After.',
+        additionalProperties: false,
+        required: ['requests', 'per'],
+        properties: {
+          requests: positiveInteger('Most requests one client may send in any window of length `per`.'),
+          per: duration('Window length.'),
+        },
+      },
+      trustProxy: {
+        type: ['boolean', 'integer', 'string', 'array'],
+        minimum: 0,
+        items: { type: 'string' },
+        description:
+          'Trust X-Forwarded-For for the client IP: false (default), true, a number of proxy hops, or a list of proxy addresses/CIDRs.',
+      },
+    },
+  };
+}
+
+function verifySchema(): JsonSchema {
+  const types = Object.keys(VERIFY_OPTION_SCHEMAS);
+  return {
+    type: 'object',
+    description: `How requests from this provider are proven authentic. \`type\` is one of: ${types.join(', ')}.`,
+    required: ['type'],
+    properties: { type: { enum: types, description: `Verifier type: ${types.join(', ')}.` } },
+    allOf: types.map(function dispatchOnType(type) {
+      return {
+        if: { properties: { type: { const: type } }, required: ['type'] },
+        then: VERIFY_OPTION_SCHEMAS[type],
+      };
+    }),
+  };
+}
+
+function providerSchema(): JsonSchema {
+  return {
+    type: 'object',
+    description: 'A provider that may post to /webhooks/{name}, and how its requests are verified and named.',
+    additionalProperties: false,
+    required: ['verify'],
+    properties: {
+      verify: verifySchema(),
+      event: jsonata('The normalized event type, computed over the body (overrides the type\'s default).'),
+      id: jsonata('The dedup key, computed over the body (`$headers` is bound); default: the type\'s own, else sha256 of the raw body.'),
+    },
+  };
+}
+
+function targetSchema(): JsonSchema {
+  return {
+    type: 'object',
+    description: 'Where mapped events go: a plain HTTP endpoint (`url`) or a Claude Code routine trigger (`routine`), exactly one.',
+    additionalProperties: false,
+    oneOf: [{ required: ['url'] }, { required: ['routine'] }],
+    properties: {
+      url: {
+        type: 'string',
+        format: 'uri',
+        pattern: HTTP_URL_PATTERN,
+        description: 'An HTTP(S) endpoint that receives a POST with the mapped JSON body.',
+      },
+      routine: {
+        type: 'object',
+        description: "A Claude Code routine's API trigger; the mapped value is sent as {\"text\": ...}.",
+        additionalProperties: false,
+        required: ['url', 'token'],
+        properties: {
+          url: {
+            type: 'string',
+            format: 'uri',
+            pattern: HTTP_URL_PATTERN,
+            description: 'The trigger URL: https://api.anthropic.com/v1/claude_code/routines/trig_.../fire (http:// only for local demos).',
+          },
+          token: { type: 'string', minLength: 1, description: "The routine's own Bearer token (sk-ant-oat01-...). Use a ${ENV} reference." },
+          beta: { type: 'string', minLength: 1, description: 'The anthropic-beta header (default experimental-cc-routine-2026-04-01).' },
+        },
+      },
+      auth: {
+        type: 'object',
+        description: 'Credentials sent to a plain HTTP target: { bearer } or { basic: { username, password } }.',
+        additionalProperties: false,
+        oneOf: [{ required: ['bearer'] }, { required: ['basic'] }],
+        properties: {
+          bearer: { type: 'string', minLength: 1, description: 'Sent as Authorization: Bearer <token>. Use a ${ENV} reference.' },
+          basic: {
+            type: 'object',
+            description: 'Sent as Authorization: Basic base64(username:password).',
+            additionalProperties: false,
+            required: ['username', 'password'],
+            properties: {
+              username: { type: 'string', description: 'The user name.' },
+              password: { type: 'string', description: 'The password. Use a ${ENV} reference.' },
+            },
+          },
+        },
+      },
+      headers: {
+        type: 'object',
+        description: 'Extra headers sent with every request to this target.',
+        propertyNames: { pattern: HEADER_NAME_PATTERN },
+        additionalProperties: { type: 'string', description: 'Header value.' },
+      },
+      timeout: duration('Time allowed for the whole request (default 30s).'),
+      retry: {
+        type: 'object',
+        description: 'Retries with exponential backoff and jitter (default: 10 attempts, from 5s up to 2h apart).',
+        additionalProperties: false,
+        properties: {
+          maxAttempts: positiveInteger('Attempts in all, the first included, before the delivery is dead-lettered (default 10).'),
+          initialDelay: duration('Delay before the first retry (default 5s).'),
+          maxDelay: duration('Longest delay between two attempts (default 2h).'),
+        },
+      },
+      rateLimit: {
+        type: 'object',
+        description: 'Limits this target sees across all replicas: a sliding window of `requests` per `per`, and `concurrency` in flight.',
+        additionalProperties: false,
+        dependentRequired: { requests: ['per'], per: ['requests'] },
+        properties: {
+          requests: positiveInteger('Most requests in any window of length `per`.'),
+          per: duration('Window length.'),
+          concurrency: positiveInteger('Most requests in flight at once (default 10).'),
+        },
+      },
+    },
+  };
+}
+
+function routeSchema(): JsonSchema {
+  return {
+    type: 'object',
+    description: 'Sends matching events of one provider, reshaped by `map`, to one or more targets.',
+    additionalProperties: false,
+    required: ['name', 'from', 'to'],
+    properties: {
+      name: { type: 'string', pattern: NAME_PATTERN, description: 'Unique route name (shown in logs, metrics and the admin API).' },
+      from: { type: 'string', minLength: 1, description: 'The provider whose events this route takes.' },
+      events: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'string', minLength: 1 },
+        description:
+          'Event types to take, matched segment by segment: `customer.subscription` matches `customer.subscription.created`; `*` matches one segment. Absent: all events.',
+      },
+      filter: jsonata('A predicate over the body; the route takes the event only when it is true. Bound: $event, $provider, $id, $headers, $query, $receivedAt, $route.'),
+      map: jsonata('Reshapes the body into what the target receives (absent: the body as is). Same bindings as `filter`.'),
+      to: {
+        type: ['string', 'array'],
+        minLength: 1,
+        minItems: 1,
+        items: { type: 'string', minLength: 1 },
+        description: 'A target name, or a list of them (fan-out).',
+      },
+    },
+  };
+}
+
+export function buildSchema(): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'hookgate routes.yaml',
+    description: 'Providers that post webhooks, targets that receive them, and the routes between them.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['version', 'providers', 'targets', 'routes'],
+    properties: {
+      version: { const: 1, description: 'Config format version: 1.' },
+      server: serverSchema(),
+      store: {
+        type: 'string',
+        pattern: STORE_PATTERN,
+        description: 'sqlite:./path.db (default sqlite:./data/hookgate.db, relative to this file) or postgres://... for many replicas. HOOKGATE_STORE and --store override it.',
+      },
+      retention: duration('Age after which delivered and ignored events are purged (default 7d).'),
+      providers: {
+        type: 'object',
+        description: 'Who may post to /webhooks/{name}, and how we know it is them. Names: lower-case letters, digits, - and _.',
+        propertyNames: { pattern: PROVIDER_NAME_PATTERN },
+        additionalProperties: providerSchema(),
+      },
+      targets: {
+        type: 'object',
+        description: 'Where mapped events go, by name.',
+        propertyNames: { pattern: NAME_PATTERN },
+        additionalProperties: targetSchema(),
+      },
+      routes: {
+        type: 'array',
+        description: 'Which events go where. Every matching route of an event gets its own deliveries.',
+        items: routeSchema(),
+      },
+    },
+  };
+}

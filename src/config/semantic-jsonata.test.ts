@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfigText } from './load.ts';
+import { jsonataError, nonPredicateKind } from './semantic-jsonata.ts';
+import { eventPatternProblem } from './semantic-values.ts';
+
+/** A config whose first route has the given lines (from line 7 on). */
+function withRoute(...lines: string[]): string {
+  return ['version: 1', 'providers: { p: { verify: { type: github, secret: "${S:-x}" } } }', 'targets: { t: { url: "https://t.example" } }', 'routes:', '  - name: r', '    from: p', ...lines, '    to: t', ''].join('\n');
+}
+
+function jsonataFinding(text: string): string {
+  const d = loadConfigText(text, 'routes.yaml', '.', { env: {} }).diagnostics.find((x) => x.code === 'jsonata');
+  return d ? `${d.line}:${d.col}` : 'none';
+}
+
+describe('jsonataError', () => {
+  it('is undefined for an expression that compiles', () => {
+    expect(jsonataError('data.object.status in ["active", "trialing"]')).toBeUndefined();
+  });
+
+  it.each([
+    ['foo bar', 4],
+    ['a = = 1', 4],
+    ['"abc', 3],
+    ['{ "a": 1, }', 10],
+    ['(1 + 2', 5],
+  ])('points %j at index %i', (expression, index) => {
+    expect(jsonataError(expression)?.index).toBe(index);
+  });
+});
+
+describe('JSONata error positions in the file', () => {
+  it('inside a literal block scalar', () => {
+    expect(jsonataFinding(withRoute('    map: |', '      {', '        "a": a,', '        "b": b c', '      }'))).toBe('10:16');
+  });
+
+  it('inside a folded block scalar', () => {
+    expect(jsonataFinding(withRoute('    filter: >', '      a = 1 and', '      b = = 2'))).toBe('9:11');
+  });
+
+  it('inside a double-quoted scalar with escapes', () => {
+    expect(jsonataFinding(withRoute('    filter: "a = \\"x\\" and b = = 2"'))).toBe('7:32');
+  });
+
+  it("inside a single-quoted scalar with ''", () => {
+    expect(jsonataFinding(withRoute("    filter: 'a = ''x'' and ) b'"))).toBe('7:28');
+  });
+
+  it('inside a plain scalar', () => {
+    expect(jsonataFinding(withRoute('    filter: a = = 1'))).toBe('7:17');
+  });
+});
+
+describe('nonPredicateKind', () => {
+  it.each([
+    ['{"a": 1}', 'an object constructor'],
+    ['[1, 2]', 'an array constructor'],
+    ['"active"', 'a string literal'],
+    ['42', 'a number'],
+    ['status = "active"', undefined],
+    ['$exists(data.object)', undefined],
+    ['true', undefined],
+    ['a in ["x"]', undefined],
+  ])('%s → %s', (expression, kind) => {
+    expect(nonPredicateKind(expression)).toBe(kind);
+  });
+});
+
+describe('eventPatternProblem', () => {
+  it.each([
+    ['customer.subscription.created', false],
+    ['customer.subscription', false],
+    ['*', false],
+    ['customer.*.created', false],
+    ['orders/create', false],
+    ['pull_request.opened', false],
+    ['customer..created', true],
+    ['.created', true],
+    ['customer.', true],
+    ['cust*.created', true],
+    ['**', true],
+    ['a b', true],
+  ])('%s invalid: %s', (pattern, invalid) => {
+    expect(eventPatternProblem(pattern) !== undefined).toBe(invalid);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * JSONata checks: every `filter`, `map` and provider `event`/`id` must compile; an error points at
+ * the line and column in the file where the expression fails (inside a `map: |` block too). A
+ * filter that is visibly not a predicate (an object, a list, a string or a number) is a warning.
+ */
+import jsonata from 'jsonata';
+import { isScalar } from 'yaml';
+import type { Diagnostic } from './diagnostic.ts';
+import { entries, finding, isRecord, items } from './check-context.ts';
+import type { CheckContext } from './check-context.ts';
+import { showPath } from './interpolate-document.ts';
+import { scalarSourceOffset } from './yaml-source.ts';
+import type { ConfigPath } from './yaml-source.ts';
+
+interface JsonataFailure {
+  readonly message: string;
+  /** Index into the expression of the character at fault. */
+  readonly index: number;
+}
+
+/** The compile error of an expression, or undefined when it compiles. */
+export function jsonataError(expression: string): JsonataFailure | undefined {
+  try {
+    jsonata(expression);
+    return undefined;
+  } catch (err) {
+    const e = isRecord(err) ? err : {};
+    const message = typeof e.message === 'string' ? e.message : String(err);
+    const code = typeof e.code === 'string' ? `${e.code}: ` : '';
+    return { message: `${code}${message}`, index: errorIndex(expression, e) };
+  }
+}
+
+/** JSONata's `position` is the offset just past the token at fault. */
+function errorIndex(expression: string, e: Record<string, unknown>): number {
+  const position = typeof e.position === 'number' ? e.position : expression.length;
+  const token = typeof e.token === 'string' && e.token !== '(end)' ? e.token : '';
+  if (token === '') return lastVisible(expression, Math.min(position, expression.length));
+  return Math.max(0, position - token.length);
+}
+
+function lastVisible(expression: string, upTo: number): number {
+  let i = Math.min(upTo, expression.length) - 1;
+  while (i > 0 && /\s/.test(expression[i]!)) i--;
+  return Math.max(0, i);
+}
+
+/** What kind of value an expression visibly is, when it cannot be a predicate. */
+export function nonPredicateKind(expression: string): string | undefined {
+  let root: { type?: string; value?: unknown };
+  try {
+    root = jsonata(expression).ast() as { type?: string; value?: unknown };
+  } catch {
+    return undefined;
+  }
+  if (root.type === 'unary' && root.value === '{') return 'an object constructor';
+  if (root.type === 'unary' && root.value === '[') return 'an array constructor';
+  if (root.type === 'string') return 'a string literal';
+  if (root.type === 'number') return 'a number';
+  return undefined;
+}
+
+export function jsonataChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const root = isRecord(data) ? data : {};
+  for (const [name, provider] of entries(root.providers)) {
+    if (!isRecord(provider)) continue;
+    for (const field of ['event', 'id']) check(['providers', name, field], provider[field]);
+  }
+  items(root.routes).forEach(function checkRoute(route, i) {
+    if (!isRecord(route)) return;
+    const filterOk = check(['routes', i, 'filter'], route.filter);
+    check(['routes', i, 'map'], route.map);
+    if (filterOk && typeof route.filter === 'string') {
+      const kind = nonPredicateKind(route.filter);
+      if (kind) {
+        out.push(
+          finding(ctx, ['routes', i, 'filter'], 'value', 'warning', 'filter-not-predicate', `${showPath(['routes', i, 'filter'])} is ${kind}, not a true/false test: the route would take every event or none`),
+        );
+      }
+    }
+  });
+  return out;
+
+  function check(path: ConfigPath, expression: unknown): boolean {
+    if (typeof expression !== 'string' || expression.trim() === '') return false;
+    const failure = jsonataError(expression);
+    if (!failure) return true;
+    const node = ctx.source.nodeAt(path);
+    const offset = isScalar(node) ? scalarSourceOffset(ctx.source.text, node, failure.index) : undefined;
+    const at = offset === undefined ? ctx.source.locate(path, 'value') : ctx.source.position(offset);
+    out.push({
+      file: ctx.file,
+      ...at,
+      severity: 'error',
+      code: 'jsonata',
+      message: `${showPath(path)} is not valid JSONata: ${failure.message}`,
+    });
+    return false;
+  }
+}
