@@ -1,0 +1,223 @@
+/**
+ * `hookgate serve`: ingress and delivery worker in one process (or one role each with
+ * --no-worker / --worker-only). Reloads on SIGHUP and on file change; drains on SIGTERM.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { DeliveryWorker } from '../delivery/worker.ts';
+import { createApp, type AppOptions } from '../http/app.ts';
+import { createLogger } from '../observability/logger.ts';
+import { compileConfig } from '../pipeline/compile.ts';
+import { DEFAULTS, type CompiledConfig } from '../pipeline/types.ts';
+import type { Runtime } from '../runtime.ts';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/types.ts';
+import { configPathOption, parsePort } from './options.ts';
+
+export interface ServeOptions {
+  readonly config?: string;
+  readonly port?: number;
+  readonly store?: string;
+  /** commander's --no-worker sets worker: false */
+  readonly worker?: boolean;
+  readonly workerOnly?: boolean;
+  /** Extra app wiring (admin API, metrics). */
+  readonly app?: AppOptions;
+  readonly logger?: Logger;
+  readonly env?: Record<string, string | undefined>;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly runtime: Runtime;
+  readonly server: Server;
+  reload(reason: string): boolean;
+  shutdown(signal: string): Promise<void>;
+}
+
+/** Load and compile, or print every diagnostic and return null. */
+export function loadAndCompile(file: string, logger: Logger, env?: Record<string, string | undefined>): CompiledConfig | null {
+  const loaded = loadConfigFile(file, { mode: 'serve', ...(env ? { env } : {}) });
+  const diagnostics = loaded.diagnostics.map(formatDiagnostic);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) {
+    logger.error({ file, diagnostics, missingEnv: loaded.missingEnv }, 'config refused');
+    return null;
+  }
+  if (diagnostics.length > 0) logger.warn({ file, diagnostics }, 'config warnings');
+  try {
+    return compileConfig(loaded.config, { path: loaded.absPath, dir: loaded.dir, sha256: loaded.sha256 });
+  } catch (err) {
+    logger.error({ file, error: (err as Error).message }, 'config refused');
+    return null;
+  }
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer | null> {
+  const logger = options.logger ?? createLogger();
+  const env = options.env ?? process.env;
+  const file = configPathOption(options.config, env);
+  const initial = loadAndCompile(file, logger, env);
+  if (!initial) return null;
+  let current = initial;
+
+  // Flag over environment over file; the file's sqlite path is already relative to its folder.
+  const override = options.store ?? env.HOOKGATE_STORE;
+  const storeUrl = override ? resolveCliStore(override) : initial.store;
+  let store: Store;
+  try {
+    store = await openStore(storeUrl);
+  } catch (err) {
+    logger.error({ error: (err as Error).message }, 'store could not be opened');
+    return null;
+  }
+
+  const runWorker = options.worker !== false;
+  const worker = runWorker ? new DeliveryWorker({ store, getConfig: () => current, logger }) : null;
+  const runtime: Runtime = {
+    config: () => current,
+    store,
+    logger,
+    notifyWorker: () => worker?.notify(),
+    state: { ready: false, shuttingDown: false },
+  };
+
+  if (worker && store.kind === 'sqlite') {
+    // One process owns a SQLite file: whatever was in flight when it last stopped is retried now.
+    const recovered = await store.recoverInFlight(Date.now());
+    if (recovered > 0) logger.warn({ recovered }, 'deliveries left in flight by the previous run are queued again');
+  }
+
+  const app = createApp(runtime, {
+    ...options.app,
+    demoEcho: options.app?.demoEcho ?? env.HOOKGATE_DEMO_ECHO === '1',
+    ingress: !options.workerOnly,
+  });
+  const port = options.port ?? (env.PORT ? parsePort(env.PORT) : initial.server.port);
+  const listening = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s));
+    s.once('error', reject);
+  }).catch((err: Error) => {
+    logger.error({ port, error: err.message }, 'cannot listen');
+    return null;
+  });
+  if (!listening) {
+    await store.close();
+    return null;
+  }
+  const server: Server = listening;
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+
+  worker?.start();
+  runtime.state.ready = true;
+  logger.info(
+    { port: actualPort, config: file, config_sha256: current.sha256, store: store.kind, worker: runWorker, ingress: !options.workerOnly },
+    'listening',
+  );
+
+  function reload(reason: string): boolean {
+    const next = loadAndCompile(file, logger, env);
+    if (!next) {
+      logger.error({ reason }, 'reload refused: keeping the previous config');
+      return false;
+    }
+    if (next.sha256 === current.sha256) return true;
+    current = next;
+    logger.info({ reason, config_sha256: next.sha256 }, 'config reloaded');
+    return true;
+  }
+
+  const purgeTimer = setInterval(() => void purge(), 10 * 60_000);
+  purgeTimer.unref();
+  async function purge(): Promise<void> {
+    try {
+      const deleted = await store.purge(Date.now(), current.retentionMs, DEFAULTS.deadRetentionMs);
+      if (deleted > 0) logger.info({ deleted }, 'retention purge');
+    } catch (err) {
+      logger.warn({ error: (err as Error).message }, 'retention purge failed');
+    }
+  }
+  void purge();
+
+  const watcher = watchConfig(file, () => reload('file changed'));
+
+  let shuttingDown: Promise<void> | null = null;
+  function shutdown(signal: string): Promise<void> {
+    shuttingDown ??= (async () => {
+      logger.info({ signal }, 'shutting down');
+      runtime.state.shuttingDown = true;
+      clearInterval(purgeTimer);
+      watcher?.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await worker?.stop(10_000);
+      server.closeAllConnections();
+      await closed;
+      await store.close();
+      logger.info({ signal }, 'stopped');
+    })();
+    return shuttingDown;
+  }
+
+  return { port: actualPort, runtime, server, reload, shutdown };
+}
+
+/** A --store / HOOKGATE_STORE sqlite path is relative to the working directory. */
+function resolveCliStore(url: string): string {
+  if (!url.startsWith('sqlite:')) return url;
+  const file = url.slice('sqlite:'.length);
+  if (file === ':memory:' || path.isAbsolute(file)) return url;
+  return `sqlite:${path.resolve(file)}`;
+}
+
+/** Watch the config's folder (editors replace files by rename) and debounce bursts of events. */
+function watchConfig(file: string, onChange: () => void): FSWatcher | null {
+  const abs = path.resolve(file);
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    const watcher = watch(path.dirname(abs), { persistent: false }, function onEvent(_type, name) {
+      if (name !== null && name !== path.basename(abs)) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(onChange, 200);
+    });
+    watcher.on('error', () => watcher.close());
+    return watcher;
+  } catch {
+    return null;
+  }
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the router: webhook ingress and the delivery worker')
+    .option('-c, --config <path>', 'routes file (default: $HOOKGATE_CONFIG, else routes.yaml)')
+    .option('--port <n>', 'listen port (default: $PORT, else server.port, else 8787)', parsePort)
+    .option('--store <url>', 'sqlite:PATH or postgres://... (default: $HOOKGATE_STORE, else the file\'s store)')
+    .option('--no-worker', 'ingress only: store events, leave delivery to other processes')
+    .option('--worker-only', 'delivery only: no webhook ingress (health endpoints stay up)')
+    .action(async function serveAction(opts: ServeOptions) {
+      if (opts.worker === false && opts.workerOnly) {
+        program.error('--no-worker and --worker-only exclude each other', { exitCode: 2 });
+      }
+      const running = await startServer(opts);
+      if (!running) {
+        process.exitCode = 1;
+        return;
+      }
+      process.on('SIGHUP', () => running.reload('SIGHUP'));
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          const hardStop = setTimeout(() => process.exit(1), 15_000);
+          hardStop.unref();
+          void running.shutdown(signal).then(() => process.exit(0));
+        });
+      }
+    });
+}

@@ -1,0 +1,119 @@
+/**
+ * Routes of one provider against one verified, normalized event: which match, and what each
+ * sends. Pure apart from JSONata evaluation; no store, no network. A filter or map that throws
+ * yields a delivery carrying the error (stored dead), and the other routes are unaffected.
+ */
+import { createHash } from 'node:crypto';
+import type { Expression } from 'jsonata';
+import { newId } from '../store/ids.ts';
+import type { IgnoredReason } from '../store/types.ts';
+import { bindings, type BindingInput } from './bindings.ts';
+import { eventMatches } from './match-event.ts';
+import type { CompiledConfig, CompiledRoute, CompiledTarget } from './types.ts';
+
+export interface PlannedDelivery {
+  readonly deliveryId: string;
+  readonly route: string;
+  readonly target: string;
+  readonly idempotencyKey: string;
+  /** The route's mapped value, before a routine target wraps it as {"text": ...}. */
+  readonly mapped: unknown;
+  /** The exact bytes to send; null when the filter or map failed. */
+  readonly payload: Buffer | null;
+  readonly error: string | null;
+}
+
+export interface Evaluation {
+  readonly deliveries: PlannedDelivery[];
+  readonly ignored: IgnoredReason[];
+}
+
+export interface EvaluateInput extends BindingInput {
+  readonly body: unknown;
+}
+
+export async function evaluateRoutes(
+  routes: readonly CompiledRoute[],
+  config: CompiledConfig,
+  input: EvaluateInput,
+): Promise<Evaluation> {
+  const deliveries: PlannedDelivery[] = [];
+  const ignored: IgnoredReason[] = [];
+  if (routes.length === 0) ignored.push({ route: '*', reason: `no route is declared for provider ${input.provider}` });
+  for (const route of routes) {
+    if (!eventMatches(route.events, input.eventType)) {
+      ignored.push({ route: route.name, reason: `event type "${input.eventType}" is not in events` });
+      continue;
+    }
+    const vars = bindings(input, route.name);
+    let mapped: unknown;
+    let error: string | null = null;
+    let stage = 'filter';
+    try {
+      if (route.filter && !jsonataTruthy(await route.filter.evaluate(input.body, vars))) {
+        ignored.push({ route: route.name, reason: 'filter returned false' });
+        continue;
+      }
+      stage = 'map';
+      mapped = route.map ? await evaluateMap(route.map, input.body, vars) : input.body;
+    } catch (err) {
+      error = `${stage} failed: ${jsonataMessage(err)}`;
+    }
+    for (const targetName of route.targets) {
+      const target = config.targets.get(targetName)!;
+      deliveries.push({
+        deliveryId: newId('dlv'),
+        route: route.name,
+        target: targetName,
+        idempotencyKey: idempotencyKey(input.provider, input.dedupKey, route.name, targetName),
+        mapped: error === null ? mapped : null,
+        payload: error === null ? encodePayload(target, mapped) : null,
+        error,
+      });
+    }
+  }
+  return { deliveries, ignored };
+}
+
+async function evaluateMap(map: Expression, body: unknown, vars: Record<string, unknown>): Promise<unknown> {
+  const value: unknown = await map.evaluate(body, vars);
+  if (value === undefined) throw new Error('map produced no value (an expression path matched nothing)');
+  return value;
+}
+
+/** A routine gets {"text": ...}: a string as is, anything else as compact JSON (spec section 2). */
+export function encodePayload(target: CompiledTarget, mapped: unknown): Buffer {
+  if (target.kind === 'routine') {
+    const text = typeof mapped === 'string' ? mapped : JSON.stringify(mapped);
+    return Buffer.from(JSON.stringify({ text }));
+  }
+  return Buffer.from(JSON.stringify(mapped));
+}
+
+/** Stable per event × route × target, so every retry and replay sends the same key. */
+export function idempotencyKey(provider: string, dedupKey: string, route: string, target: string): string {
+  const digest = createHash('sha256').update(`${provider}\0${dedupKey}\0${route}\0${target}`).digest('base64url');
+  return `hg_${digest.slice(0, 32)}`;
+}
+
+/** JSONata's $boolean casting rules, so a filter behaves as it would in JSONata itself. */
+export function jsonataTruthy(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'string') return value.length > 0;
+  if (typeof value === 'function') return false;
+  if (Array.isArray(value)) return value.some(jsonataTruthy);
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return false;
+}
+
+function jsonataMessage(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { message?: unknown; code?: unknown; position?: unknown };
+    const code = typeof e.code === 'string' ? `${e.code} ` : '';
+    const at = typeof e.position === 'number' ? ` (at character ${e.position})` : '';
+    return `${code}${String(e.message ?? err)}${at}`;
+  }
+  return String(err);
+}

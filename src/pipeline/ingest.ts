@@ -1,0 +1,189 @@
+/**
+ * One inbound webhook, start to commit: verify → parse → handshake → normalize → match → map →
+ * store. Shared by the HTTP ingress and `hookgate test`, so a config test exercises exactly the
+ * code a real request does. Knows no HTTP framework; httpReply() turns the outcome into a reply.
+ */
+import type { Logger } from 'pino';
+import { HookgateError } from '../errors.ts';
+import type { HandshakeReply, WebhookRequest } from '../providers/types.ts';
+import { newId } from '../store/ids.ts';
+import type { IgnoredReason, NewDelivery, Store } from '../store/types.ts';
+import { evaluateRoutes, type PlannedDelivery } from './evaluate.ts';
+import { normalize } from './normalize.ts';
+import { parseBody } from './parse-body.ts';
+import type { CompiledConfig } from './types.ts';
+
+export type { PlannedDelivery } from './evaluate.ts';
+
+export interface IngestContext {
+  readonly config: CompiledConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** Called after deliveries were committed (wakes the delivery worker). */
+  readonly onStored?: () => void;
+  /** Called once per request with its outcome (metrics). */
+  readonly onOutcome?: (outcome: IngestOutcome) => void;
+}
+
+interface EventOutcomeBase {
+  readonly eventId: string;
+  readonly provider: string;
+  readonly eventType: string;
+  readonly dedupKey: string;
+}
+
+export type IngestOutcome =
+  | (EventOutcomeBase & {
+      readonly kind: 'accepted';
+      readonly deliveries: readonly PlannedDelivery[];
+      readonly ignored: readonly IgnoredReason[];
+    })
+  | (EventOutcomeBase & { readonly kind: 'ignored'; readonly ignored: readonly IgnoredReason[] })
+  | (EventOutcomeBase & { readonly kind: 'duplicate' })
+  | { readonly kind: 'handshake'; readonly provider: string; readonly reply: HandshakeReply }
+  | { readonly kind: 'rejected'; readonly provider: string; readonly error: HookgateError };
+
+export async function ingest(ctx: IngestContext, providerName: string, req: WebhookRequest): Promise<IngestOutcome> {
+  const outcome = await ingestUnreported(ctx, providerName, req);
+  ctx.onOutcome?.(outcome);
+  return outcome;
+}
+
+async function ingestUnreported(ctx: IngestContext, providerName: string, req: WebhookRequest): Promise<IngestOutcome> {
+  const { config, logger } = ctx;
+  const provider = config.providers.get(providerName);
+  if (!provider) return reject(ctx, providerName, new HookgateError('UNKNOWN_PROVIDER', `no provider named "${providerName}"`));
+
+  try {
+    await provider.verifier.verify(req);
+  } catch (err) {
+    if (err instanceof HookgateError) return reject(ctx, providerName, err);
+    throw err;
+  }
+
+  let body: unknown;
+  try {
+    body = parseBody(req.rawBody, req.headers['content-type']);
+  } catch (err) {
+    if (err instanceof HookgateError) return reject(ctx, providerName, err);
+    throw err;
+  }
+
+  const reply = provider.verifier.handshake?.(req, body);
+  if (reply) {
+    logger.info({ provider: providerName, status: reply.status }, 'handshake answered');
+    return { kind: 'handshake', provider: providerName, reply };
+  }
+
+  const { eventType, dedupKey } = await normalize(provider, req, body);
+  const routes = config.routesByProvider.get(providerName) ?? [];
+  const now = ctx.now?.() ?? Date.now();
+  const evaluation = await evaluateRoutes(routes, config, {
+    body,
+    provider: providerName,
+    eventType,
+    dedupKey,
+    req,
+  });
+
+  const eventId = newId('evt');
+  const status = evaluation.deliveries.length > 0 ? 'accepted' : 'ignored';
+  const deliveries: NewDelivery[] = evaluation.deliveries.map((d) => ({
+    id: d.deliveryId,
+    route: d.route,
+    target: d.target,
+    idempotencyKey: d.idempotencyKey,
+    body: d.payload,
+    status: d.error === null ? 'pending' : 'dead',
+    ...(d.error === null ? {} : { deadReason: 'map_error' as const, error: d.error }),
+    nextAttemptAt: now,
+  }));
+
+  let inserted;
+  try {
+    inserted = await ctx.store.insertEvent(
+      {
+        id: eventId,
+        provider: providerName,
+        eventType,
+        dedupKey,
+        receivedAt: req.receivedAt.getTime(),
+        configSha256: config.sha256,
+        headers: storableHeaders(req.headers, provider.secretHeaders),
+        rawBody: req.rawBody,
+        status,
+        ignored: evaluation.ignored,
+      },
+      deliveries,
+    );
+  } catch (err) {
+    logger.error({ provider: providerName, err: (err as Error).message }, 'store unavailable');
+    return reject(ctx, providerName, new HookgateError('STORE_UNAVAILABLE'));
+  }
+
+  const base = { eventId: inserted.eventId, provider: providerName, eventType, dedupKey };
+  if (inserted.duplicate) {
+    logger.info({ ...base, outcome: 'duplicate' }, 'event received');
+    return { kind: 'duplicate', ...base };
+  }
+  if (status === 'ignored') {
+    logger.info({ ...base, outcome: 'ignored', ignored: evaluation.ignored }, 'event received');
+    return { kind: 'ignored', ...base, ignored: evaluation.ignored };
+  }
+  logger.info(
+    {
+      ...base,
+      outcome: 'accepted',
+      deliveries: evaluation.deliveries.map((d) => ({ id: d.deliveryId, route: d.route, target: d.target, ...(d.error ? { error: d.error } : {}) })),
+    },
+    'event received',
+  );
+  if (deliveries.some((d) => d.status === 'pending')) ctx.onStored?.();
+  return { kind: 'accepted', ...base, deliveries: evaluation.deliveries, ignored: evaluation.ignored };
+}
+
+function reject(ctx: IngestContext, provider: string, error: HookgateError): IngestOutcome {
+  // Failed verification is counted and logged, never stored (spec section 4).
+  const level = error.status >= 500 ? 'error' : 'warn';
+  ctx.logger[level]({ provider, status: error.status, code: error.code, reason: error.message }, 'request rejected');
+  return { kind: 'rejected', provider, error };
+}
+
+function storableHeaders(headers: Readonly<Record<string, string>>, secret: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (!secret.has(name)) out[name] = value;
+  return out;
+}
+
+export interface HttpReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+/** The status table of spec section 3. */
+export function httpReply(outcome: IngestOutcome): HttpReply {
+  switch (outcome.kind) {
+    case 'accepted':
+      return {
+        status: 202,
+        headers: JSON_TYPE,
+        body: JSON.stringify({ status: 'accepted', id: outcome.dedupKey, deliveries: outcome.deliveries.length }),
+      };
+    case 'ignored':
+      return { status: 200, headers: JSON_TYPE, body: JSON.stringify({ status: 'ignored', id: outcome.dedupKey }) };
+    case 'duplicate':
+      return { status: 200, headers: JSON_TYPE, body: JSON.stringify({ status: 'duplicate', id: outcome.dedupKey }) };
+    case 'handshake':
+      return {
+        status: outcome.reply.status,
+        headers: { 'content-type': `${outcome.reply.contentType}; charset=utf-8` },
+        body: outcome.reply.body,
+      };
+    case 'rejected':
+      return { status: outcome.error.status, headers: JSON_TYPE, body: JSON.stringify({ error: outcome.error.message }) };
+  }
+}
