@@ -2,10 +2,11 @@
  * Opens the store a URL names, migrated and ready:
  *   sqlite:/abs/path.db, sqlite:///abs/path.db, sqlite:./rel.db (relative to process.cwd();
  *   callers resolve config-relative paths first), sqlite::memory:
- *   postgres://... and postgresql://... (not built yet).
+ *   postgres://... and postgresql://... (optional `?pool=`, `?statement_timeout=`, `?schema=`).
  */
 import { resolve } from 'node:path';
 import { SetupError } from '../errors.ts';
+import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
 
@@ -21,21 +22,24 @@ export function sqlitePath(url: string): string | null {
   return resolve(process.cwd(), rest);
 }
 
+async function migrated(store: Store): Promise<Store> {
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
 export async function openStore(url: string): Promise<Store> {
   const path = sqlitePath(url);
   if (path !== null) {
-    const store = openSqliteStore(path);
-    try {
-      await store.migrate();
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-    return store;
+    return migrated(openSqliteStore(path));
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    // The URL may hold a password: it is never echoed.
-    throw new SetupError('store: the PostgreSQL backend is not built yet; use a sqlite: store URL for now');
+    // The URL may hold a password: neither openPostgresStore nor the driver's errors echo it.
+    return migrated(openPostgresStore(url));
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw new SetupError(

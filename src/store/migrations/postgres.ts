@@ -1,0 +1,87 @@
+/**
+ * PostgreSQL schema, as numbered migrations applied in order by PostgresStore.migrate() under an
+ * advisory lock. Never edit a released migration: add the next one. Times are epoch milliseconds
+ * (bigint) as on SQLite, so both backends keep one contract; headers and ignored reasons are jsonb;
+ * bodies are bytea so the exact bytes survive. Ids use the "C" collation: they sort by creation
+ * time only in byte order, and keyset cursors compare them.
+ */
+import type { Migration } from './sqlite.ts';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, deliveries, attempts',
+    sql: `
+      CREATE TABLE events (
+        id            text COLLATE "C" PRIMARY KEY,
+        provider      text NOT NULL,
+        event_type    text NOT NULL,
+        dedup_key     text NOT NULL,
+        received_at   bigint NOT NULL,
+        config_sha256 text NOT NULL,
+        headers       jsonb NOT NULL,
+        raw_body      bytea NOT NULL,
+        status        text NOT NULL CHECK (status IN ('accepted', 'ignored')),
+        ignored       jsonb NOT NULL,
+        CONSTRAINT events_dedup UNIQUE (provider, dedup_key)
+      );
+      CREATE INDEX events_received ON events (received_at, id);
+
+      CREATE TABLE deliveries (
+        -- Insertion order, for listing an event's deliveries as they were stored.
+        seq               bigint GENERATED ALWAYS AS IDENTITY,
+        id                text COLLATE "C" PRIMARY KEY,
+        event_id          text COLLATE "C" NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        provider          text NOT NULL,
+        event_type        text NOT NULL,
+        route             text NOT NULL,
+        target            text NOT NULL,
+        idempotency_key   text NOT NULL,
+        body              bytea,
+        status            text NOT NULL CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead')),
+        dead_reason       text CHECK (dead_reason IN ('rejected', 'exhausted', 'unknown', 'map_error', 'target_missing')),
+        error             text,
+        attempts_in_round integer NOT NULL DEFAULT 0,
+        attempt_count     integer NOT NULL DEFAULT 0,
+        next_attempt_at   bigint NOT NULL,
+        created_at        bigint NOT NULL,
+        updated_at        bigint NOT NULL,
+        lease_owner       text,
+        lease_expires_at  bigint
+      );
+      -- The claim and dueTargets paths: due pending work, and leases that may have run out.
+      CREATE INDEX deliveries_pending ON deliveries (target, next_attempt_at, id) WHERE status = 'pending';
+      CREATE INDEX deliveries_pending_next ON deliveries (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX deliveries_leases ON deliveries (target, lease_expires_at) WHERE status = 'in_flight';
+      CREATE INDEX deliveries_dead ON deliveries (updated_at) WHERE status = 'dead';
+      CREATE INDEX deliveries_event ON deliveries (event_id, seq);
+      CREATE INDEX deliveries_created ON deliveries (created_at, id);
+
+      CREATE TABLE attempts (
+        delivery_id      text COLLATE "C" NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+        number           integer NOT NULL,
+        started_at       bigint NOT NULL,
+        duration_ms      integer NOT NULL,
+        status_code      integer,
+        error            text,
+        outcome          text NOT NULL CHECK (outcome IN ('success', 'retry', 'dead', 'unknown')),
+        response_snippet text,
+        session_id       text,
+        session_url      text,
+        PRIMARY KEY (delivery_id, number)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'target pacing shared by all replicas',
+    sql: `
+      -- Per-target rate limits across replicas (src/delivery/pg-limiter.ts): the earliest time the
+      -- next request to the target may start.
+      CREATE TABLE target_pacing (
+        target       text PRIMARY KEY,
+        next_slot_at bigint NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,110 @@
+/**
+ * The bodies of the PostgreSQL store's multi-statement transactions, as functions of one
+ * connection inside a transaction (postgres-tx.ts opens and ends it).
+ */
+import type { PoolClient } from 'pg';
+import type { PgValue } from './postgres-params.ts';
+import { toAttempt, toDelivery, toEvent } from './postgres-rows.ts';
+import type { AttemptRow, DeliveryRow, PgEventRow } from './postgres-rows.ts';
+import { SQL } from './postgres-sql.ts';
+import type { Attempt, Delivery, EventWithDeliveries, InsertResult, NewDelivery, NewEvent } from './types.ts';
+
+export type DeliveryWithAttempts = Delivery & { readonly attempts: readonly Attempt[] };
+
+function deliveryValues(event: NewEvent, delivery: NewDelivery): PgValue[] {
+  return [
+    delivery.id,
+    event.id,
+    event.provider,
+    event.eventType,
+    delivery.route,
+    delivery.target,
+    delivery.idempotencyKey,
+    delivery.body,
+    delivery.status,
+    delivery.deadReason ?? null,
+    delivery.error ?? null,
+    delivery.nextAttemptAt,
+    // A delivery is created when its event is received (same transaction); updated_at starts there.
+    event.receivedAt,
+    event.receivedAt,
+  ];
+}
+
+/**
+ * The hot path. ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit
+ * or roll back, so exactly one of two racing requests stores the event; the other then reads the
+ * winner's id (READ COMMITTED: the next statement sees the commit).
+ */
+export async function insertEventRows(client: PoolClient, event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult> {
+  const inserted = await client.query<{ id: string }>(SQL.insertEvent, [
+    event.id,
+    event.provider,
+    event.eventType,
+    event.dedupKey,
+    event.receivedAt,
+    event.configSha256,
+    JSON.stringify(event.headers),
+    event.rawBody,
+    event.status,
+    JSON.stringify(event.ignored),
+  ]);
+  if (inserted.rowCount === 0) {
+    const existing = await client.query<{ id: string }>(SQL.findEventId, [event.provider, event.dedupKey]);
+    const id = existing.rows[0]?.id;
+    if (id === undefined) throw new Error(`event ${event.id} was neither stored nor found by (provider, dedup key)`);
+    return { duplicate: true, eventId: id };
+  }
+  if (deliveries.length > 0) {
+    const values: PgValue[] = [];
+    const rows: string[] = [];
+    for (const delivery of deliveries) {
+      const first = values.length;
+      values.push(...deliveryValues(event, delivery));
+      rows.push(`(${Array.from({ length: SQL.deliveryColumnCount }, (_, i) => `$${first + i + 1}`).join(', ')})`);
+    }
+    await client.query(`INSERT INTO deliveries ${SQL.deliveryColumns} VALUES ${rows.join(', ')}`, values);
+  }
+  return { duplicate: false, eventId: event.id };
+}
+
+/** One batch of dead letters older than the cutoff, and the events they leave empty. */
+export async function purgeDeadBatch(client: PoolClient, cutoff: number, batch: number): Promise<{ rows: number; events: number }> {
+  const dead = await client.query<{ event_id: string }>(SQL.purgeDead, [cutoff, batch]);
+  if (dead.rows.length === 0) return { rows: 0, events: 0 };
+  const eventIds = [...new Set(dead.rows.map((row) => row.event_id))];
+  const events = await client.query(SQL.deleteEmptyEvents, [eventIds]);
+  return { rows: dead.rows.length, events: events.rowCount ?? 0 };
+}
+
+export async function readEvent(client: PoolClient, id: string): Promise<EventWithDeliveries | null> {
+  const event = await client.query<PgEventRow>(SQL.getEvent, [id]);
+  const row = event.rows[0];
+  if (!row) return null;
+  const deliveries = await client.query<DeliveryRow>(SQL.eventDeliveries, [id]);
+  const attempts = groupAttempts((await client.query<AttemptRow>(SQL.eventAttempts, [id])).rows);
+  return {
+    ...toEvent(row),
+    deliveries: deliveries.rows.map(function withAttempts(d): DeliveryWithAttempts {
+      return { ...toDelivery(d), attempts: attempts.get(d.id) ?? [] };
+    }),
+  };
+}
+
+export async function readDelivery(client: PoolClient, id: string): Promise<DeliveryWithAttempts | null> {
+  const delivery = await client.query<DeliveryRow>(SQL.getDelivery, [id]);
+  const row = delivery.rows[0];
+  if (!row) return null;
+  const attempts = await client.query<AttemptRow>(SQL.deliveryAttempts, [id]);
+  return { ...toDelivery(row), attempts: attempts.rows.map(toAttempt) };
+}
+
+function groupAttempts(rows: readonly AttemptRow[]): Map<string, Attempt[]> {
+  const byDelivery = new Map<string, Attempt[]>();
+  for (const row of rows) {
+    const list = byDelivery.get(row.delivery_id) ?? [];
+    list.push(toAttempt(row));
+    byDelivery.set(row.delivery_id, list);
+  }
+  return byDelivery;
+}

@@ -1,0 +1,308 @@
+/**
+ * The store for many replicas: PostgreSQL through a node-postgres pool. Every replica shares the
+ * one database: events are deduplicated by a unique key inside the insert's transaction, and
+ * deliveries are claimed with FOR UPDATE SKIP LOCKED under a lease that another worker takes over
+ * when it runs out. A database that goes away turns into rejected promises (isUnavailableError,
+ * answered 503), never a crash; the pool reconnects by itself when it is back.
+ */
+import { Pool } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
+import { encodeCursor, pageLimit } from './cursor.ts';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
+import { resolvePostgresConfig } from './postgres-config.ts';
+import type { PostgresStoreOptions } from './postgres-config.ts';
+import { withWhere } from './postgres-params.ts';
+import type { PgQuery, PgValue } from './postgres-params.ts';
+import { toDelivery, toEvent } from './postgres-rows.ts';
+import type { DeliveryRow, PgEventRow } from './postgres-rows.ts';
+import { SQL } from './postgres-sql.ts';
+import { inTransaction } from './postgres-tx.ts';
+import { migratePostgres } from './postgres-migrate.ts';
+import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './postgres-writes.ts';
+import type { DeliveryWithAttempts } from './postgres-writes.ts';
+import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
+import type { SqlWhere } from './sqlite-filters.ts';
+import type {
+  ClaimRequest,
+  Delivery,
+  DeliveryFilter,
+  EventFilter,
+  EventWithDeliveries,
+  InsertResult,
+  NewAttempt,
+  NewDelivery,
+  NewEvent,
+  Page,
+  Store,
+  StoredEvent,
+  TargetQueueStats,
+  Transition,
+} from './types.ts';
+
+export type { PostgresStoreOptions } from './postgres-config.ts';
+export { isUnavailableError } from './postgres-errors.ts';
+
+/** Rows purged per transaction, so a large purge never holds row locks for long. */
+const PURGE_BATCH = 500;
+/** First half of the advisory lock key of claimCapped ("hookgate claim"); the second is the target's hash. */
+const CLAIM_LOCK_CLASS = 0x686b636c;
+
+interface QueueStatsRow {
+  target: string;
+  pending: number;
+  in_flight: number;
+  dead: number;
+  oldest_pending: number | null;
+}
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  /** The schema holding the tables, or null for the connection's default search_path. */
+  readonly schema: string | null;
+  /**
+   * The connection pool: the cross-replica rate limiter (src/delivery/pg-limiter.ts) queries
+   * through it. Sized by poolMax; every connection has the statement timeout and search_path.
+   */
+  readonly pool: Pool;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(url: string, options: PostgresStoreOptions = {}) {
+    const config = resolvePostgresConfig(url, options);
+    this.schema = config.schema;
+    this.now = options.now ?? Date.now;
+    this.pool = new Pool(config.pool);
+    const onIdleError = options.onIdleError;
+    // An idle connection that breaks (server restart, network cut) is reported here; without a
+    // listener the pool's 'error' event would crash the process. The pool drops that connection.
+    this.pool.on('error', function idleConnectionFailed(error: Error) {
+      onIdleError?.(error);
+    });
+  }
+
+  private async rows<R extends QueryResultRow>(text: string, values: readonly PgValue[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(text, [...values])).rows;
+  }
+
+  private async changed(text: string, values: readonly PgValue[]): Promise<number> {
+    return (await this.pool.query(text, [...values])).rowCount ?? 0;
+  }
+
+  async migrate(): Promise<void> {
+    await migratePostgres(this.pool, this.schema, POSTGRES_MIGRATIONS, this.now());
+  }
+
+  async insertEvent(event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult> {
+    return inTransaction(this.pool, 'read write', function insert(client) {
+      return insertEventRows(client, event, deliveries);
+    });
+  }
+
+  async dueTargets(now: number): Promise<string[]> {
+    return (await this.rows<{ target: string }>(SQL.dueTargets, [now])).map((row) => row.target);
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return (await this.rows<{ at: number | null }>(SQL.nextDueAt))[0]?.at ?? null;
+  }
+
+  async claim(request: ClaimRequest): Promise<Delivery[]> {
+    return claimOn(this.pool, request, request.limit);
+  }
+
+  /**
+   * claim, but never past `concurrency` deliveries of the target in flight under a running lease,
+   * counted across all replicas. Claimers of one target take a transaction-scoped advisory lock
+   * first, so two replicas cannot both count the same free places.
+   */
+  async claimCapped(request: ClaimRequest, concurrency: number): Promise<Delivery[]> {
+    if (!(Math.floor(request.limit) >= 1)) return [];
+    return inTransaction(this.pool, 'read write', async function capped(client): Promise<Delivery[]> {
+      await client.query(SQL.lockTargetClaims, [CLAIM_LOCK_CLASS, request.target]);
+      const counted = await client.query<{ n: number }>(SQL.countInFlight, [request.target, request.now]);
+      const free = Math.floor(concurrency) - (counted.rows[0]?.n ?? 0);
+      return claimOn(client, request, Math.min(Math.floor(request.limit), free));
+    });
+  }
+
+  async completeAttempt(deliveryId: string, workerId: string, attempt: NewAttempt, transition: Transition): Promise<boolean> {
+    const recorded = await this.changed(SQL.completeAttempt, [
+      deliveryId,
+      workerId,
+      transition.status,
+      transition.status === 'pending' ? transition.nextAttemptAt : null,
+      transition.status === 'dead' ? transition.deadReason : null,
+      // A retrying delivery shows its last attempt's error; a dead one the transition's.
+      transition.status === 'dead' ? transition.error : transition.status === 'pending' ? attempt.error : null,
+      attempt.startedAt + attempt.durationMs,
+      attempt.startedAt,
+      attempt.durationMs,
+      attempt.statusCode,
+      attempt.error,
+      attempt.outcome,
+      attempt.responseSnippet,
+      attempt.sessionId,
+      attempt.sessionUrl,
+    ]);
+    return recorded === 1;
+  }
+
+  async release(deliveryIds: readonly string[], workerId: string): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.changed(SQL.release, [deliveryIds, workerId, this.now()]);
+  }
+
+  /**
+   * Every in-flight delivery back to pending. For a single owner only: with several replicas,
+   * leases (claim's takeover of expired ones) recover a dead worker's deliveries instead.
+   */
+  async recoverInFlight(now: number): Promise<number> {
+    return this.changed(SQL.recover, [now]);
+  }
+
+  async replay(deliveryIds: readonly string[], now: number): Promise<number> {
+    if (deliveryIds.length === 0) return 0;
+    return this.changed(SQL.replay, [deliveryIds, now]);
+  }
+
+  async replayMatching(filter: DeliveryFilter, now: number, dryRun: boolean): Promise<number> {
+    const where = deliveryWhere(filter, { onlyReplayable: true });
+    if (dryRun) {
+      const count = withWhere((w) => `SELECT COUNT(*)::int AS n FROM deliveries ${w}`, where);
+      return (await this.rows<{ n: number }>(count.text, count.values))[0]?.n ?? 0;
+    }
+    const update = withWhere(
+      (w) => `
+        UPDATE deliveries
+        SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
+          lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+        ${w}`,
+      where,
+      { now },
+    );
+    return this.changed(update.text, update.values);
+  }
+
+  async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {
+    const limit = pageLimit(filter.limit);
+    const rows = await this.page<PgEventRow>('events', 'received_at', eventWhere(filter), limit);
+    const items = rows.slice(0, limit).map(toEvent);
+    const last = items[items.length - 1];
+    const more = rows.length > limit && last !== undefined;
+    return { items, nextCursor: more ? encodeCursor('events', { time: last.receivedAt, id: last.id }) : null };
+  }
+
+  async listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>> {
+    const limit = pageLimit(filter.limit);
+    const rows = await this.page<DeliveryRow>('deliveries', 'created_at', deliveryWhere(filter), limit);
+    const items = rows.slice(0, limit).map(toDelivery);
+    const last = items[items.length - 1];
+    const more = rows.length > limit && last !== undefined;
+    return { items, nextCursor: more ? encodeCursor('deliveries', { time: last.createdAt, id: last.id }) : null };
+  }
+
+  /** Newest first; one row more than the page, to know whether another page follows. */
+  private async page<R extends QueryResultRow>(
+    table: 'events' | 'deliveries',
+    timeColumn: 'received_at' | 'created_at',
+    where: SqlWhere,
+    limit: number,
+  ): Promise<R[]> {
+    const query: PgQuery = withWhere(
+      (w) => `SELECT * FROM ${table} ${w} ORDER BY ${timeColumn} DESC, id DESC LIMIT @pageLimit`,
+      where,
+      { pageLimit: limit + 1 },
+    );
+    return this.rows<R>(query.text, query.values);
+  }
+
+  async getEvent(id: string): Promise<EventWithDeliveries | null> {
+    return inTransaction(this.pool, 'read only snapshot', function read(client) {
+      return readEvent(client, id);
+    });
+  }
+
+  async getDelivery(id: string): Promise<DeliveryWithAttempts | null> {
+    return inTransaction(this.pool, 'read only snapshot', function read(client) {
+      return readDelivery(client, id);
+    });
+  }
+
+  async queueStats(now: number): Promise<TargetQueueStats[]> {
+    return (await this.rows<QueueStatsRow>(SQL.queueStats)).map(function toStats(row): TargetQueueStats {
+      return {
+        target: row.target,
+        pending: row.pending,
+        inFlight: row.in_flight,
+        dead: row.dead,
+        oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
+      };
+    });
+  }
+
+  /**
+   * Deliveries of `target` in flight under a lease still running at `now`, across all replicas:
+   * lets the worker hold a target's `concurrency` globally (claim at most the difference).
+   */
+  async countInFlight(target: string, now: number): Promise<number> {
+    return (await this.rows<{ n: number }>(SQL.countInFlight, [target, now]))[0]?.n ?? 0;
+  }
+
+  async purge(now: number, retentionMs: number, deadRetentionMs: number): Promise<number> {
+    let deleted = 0;
+    // Dead letters first: an old event whose only undelivered delivery was a purged dead letter is
+    // then all delivered, and goes in the second pass.
+    for (;;) {
+      const cutoff = now - deadRetentionMs;
+      const batch = await inTransaction(this.pool, 'read write', function purgeDead(client) {
+        return purgeDeadBatch(client, cutoff, PURGE_BATCH);
+      });
+      deleted += batch.events;
+      if (batch.rows < PURGE_BATCH) break;
+    }
+    for (;;) {
+      const events = await this.changed(SQL.purgeEvents, [now - retentionMs, PURGE_BATCH]);
+      deleted += events;
+      if (events < PURGE_BATCH) break;
+    }
+    return deleted;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query(SQL.ping);
+  }
+
+  /** Waits for running queries, then closes every connection. Closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+async function claimOn(db: Pool | PoolClient, request: ClaimRequest, requestedLimit: number): Promise<Delivery[]> {
+  const limit = Math.floor(requestedLimit);
+  if (!(limit >= 1)) return [];
+  const result = await db.query<DeliveryRow>(SQL.claim, [
+    request.target,
+    request.now,
+    limit,
+    request.workerId,
+    request.now + request.leaseMs,
+  ]);
+  // UPDATE ... RETURNING has no order: restore "oldest due first".
+  return result.rows.sort(byDueThenId).map(toDelivery);
+}
+
+function byDueThenId(a: DeliveryRow, b: DeliveryRow): number {
+  return a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * A PostgreSQL store (the URL may carry `?pool=`, `?statement_timeout=`, `?schema=`). Nothing
+ * connects until the first query; call migrate() before use. Throws SetupError for a URL or
+ * option it cannot use, without repeating the URL.
+ */
+export function openPostgresStore(url: string, options?: PostgresStoreOptions): PostgresStore {
+  return new PostgresStore(url, options);
+}
