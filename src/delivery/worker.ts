@@ -1,0 +1,363 @@
+/**
+ * The delivery loop (SPEC section 4): claim due deliveries from the store, send them in parallel
+ * within each target's concurrency and rate limit, and record every attempt. Work beyond the
+ * limits stays in the store; the worker only claims what it can send right now.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../observability/logger.ts';
+import type { CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
+import { DEFAULTS } from '../pipeline/types.ts';
+import type { AttemptOutcome, DeadReason, Delivery, NewAttempt, Store, Transition } from '../store/types.ts';
+import { createMemoryLimiter, defaultMarginMs, pacingIntervalMs, type AnyTargetLimiter } from './rate-limit.ts';
+import { send as defaultSend, type SendErrorKind } from './send.ts';
+import { settle } from './settle.ts';
+import { Waker, withDeadline } from './waker.ts';
+
+export interface AttemptInfo {
+  readonly target: string;
+  readonly route: string;
+  readonly outcome: AttemptOutcome;
+  readonly statusCode: number | null;
+  readonly durationMs: number;
+  readonly deadReason: DeadReason | null;
+  readonly errorKind: SendErrorKind | null;
+}
+
+export interface DeliveryWorkerOptions {
+  readonly store: Store;
+  readonly getConfig: () => CompiledConfig;
+  readonly logger: Logger;
+  readonly workerId?: string;
+  /** Lease on claimed deliveries; raised per target to outlast its timeout. Default 30 s. */
+  readonly leaseMs?: number;
+  /** Default: an in-memory limiter (one process). Pass a shared one when replicas share targets. */
+  readonly limiter?: AnyTargetLimiter;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly send?: typeof defaultSend;
+  readonly onAttempt?: (info: AttemptInfo) => void;
+}
+
+/** Longest sleep between looks at the store, whatever nextDueAt says (replicas, clock drift). */
+const MAX_IDLE_MS = 1_000;
+/** Claimed deliveries of a target that is no longer configured, dead-lettered per pass. */
+const MISSING_BATCH = 100;
+/** Beyond a target's timeout, time for recording the attempt before the lease may lapse. */
+const LEASE_GRACE_MS = 15_000;
+const COMPLETE_RETRY_DELAYS_MS = [100, 500, 2_000];
+
+interface InFlight {
+  readonly delivery: Delivery;
+  readonly controller: AbortController;
+  done: Promise<void>;
+}
+
+export class DeliveryWorker {
+  readonly workerId: string;
+  readonly #store: Store;
+  readonly #getConfig: () => CompiledConfig;
+  readonly #logger: Logger;
+  readonly #leaseMs: number;
+  readonly #limiter: AnyTargetLimiter;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #send: typeof defaultSend;
+  readonly #onAttempt: ((info: AttemptInfo) => void) | undefined;
+
+  readonly #active = new Map<string, InFlight>();
+  readonly #perTarget = new Map<string, number>();
+  /** Rate-limited targets: no claim before this time (a hint from the limiter's last answer). */
+  readonly #notBefore = new Map<string, number>();
+  #running = false;
+  #stopping = false;
+  #shuttingDown = false;
+  #loop: Promise<void> | null = null;
+  readonly #waker = new Waker();
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.#store = options.store;
+    this.#getConfig = options.getConfig;
+    this.#logger = options.logger;
+    this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.#leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.#limiter = options.limiter ?? createMemoryLimiter();
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#send = options.send ?? defaultSend;
+    this.#onAttempt = options.onAttempt;
+  }
+
+  /** Deliveries being sent right now by this worker. */
+  get inFlight(): number {
+    return this.#active.size;
+  }
+
+  start(): void {
+    if (this.#running || this.#stopping) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** New work was stored: look now instead of at the next planned wake-up. */
+  notify(): void {
+    this.#waker.notify();
+  }
+
+  /**
+   * Stop claiming, give in-flight sends until the deadline to finish, then abort what is left and
+   * hand it back to the store. A routine whose request was already sent is dead-lettered as
+   * `unknown` instead (it may have started a run; handing it back would fire it again).
+   */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    // Wall-clock time, not the injectable clock: this deadline is about real waiting.
+    const deadline = Date.now() + deadlineMs;
+    // Keep a slice of the deadline for aborting and recording what is still in flight.
+    const abortAt = deadline - Math.min(1_000, deadlineMs / 10);
+    this.#stopping = true;
+    this.#running = false;
+    this.notify();
+    if (this.#loop) await withDeadline(this.#loop, abortAt - Date.now());
+    await withDeadline(this.#settled(), abortAt - Date.now());
+
+    if (this.#active.size > 0) {
+      this.#shuttingDown = true;
+      for (const entry of this.#active.values()) entry.controller.abort(new Error('worker stopping'));
+      await withDeadline(this.#settled(), deadline - Date.now());
+    }
+    const unfinished = [...this.#active.keys()];
+    if (unfinished.length > 0) {
+      try {
+        await this.#store.release(unfinished, this.workerId);
+        this.#logger.warn({ deliveries: unfinished.length }, 'released unfinished deliveries on shutdown');
+      } catch (error) {
+        this.#logger.error({ err: error }, 'could not release deliveries on shutdown; they return when their lease expires');
+      }
+    }
+  }
+
+  #settled(): Promise<unknown> {
+    return Promise.allSettled([...this.#active.values()].map((entry) => entry.done));
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (this.#running) {
+      let sleepMs: number;
+      try {
+        sleepMs = await this.#pass();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        sleepMs = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+        this.#logger.error({ err: error, retryInMs: sleepMs }, 'delivery loop failed; backing off');
+      }
+      if (!this.#running) break;
+      await this.#waker.sleep(sleepMs);
+    }
+  }
+
+  /** One look at the store. Returns how long to sleep before the next. */
+  async #pass(): Promise<number> {
+    const now = this.#now();
+    const due = await this.#store.dueTargets(now);
+    const targets = this.#getConfig().targets;
+    let progress = false;
+    let wakeAt = now + MAX_IDLE_MS;
+
+    for (const name of due) {
+      if (!this.#running) return 0;
+      const target = targets.get(name);
+      if (!target) {
+        progress = (await this.#deadLetterMissing(name)) > 0 || progress;
+        continue;
+      }
+      const spare = target.concurrency - (this.#perTarget.get(name) ?? 0);
+      if (spare <= 0) continue; // a finishing send wakes the loop
+      if (target.rateLimit) {
+        const notBefore = this.#notBefore.get(name) ?? 0;
+        if (this.#now() < notBefore) {
+          wakeAt = Math.min(wakeAt, notBefore);
+          continue;
+        }
+        const claimed = await this.#claimPaced(target, target.rateLimit);
+        progress = claimed || progress;
+        wakeAt = Math.min(wakeAt, this.#notBefore.get(name) ?? wakeAt);
+      } else {
+        const claimed = await this.#claim(target, spare);
+        for (const delivery of claimed) this.#launch(delivery, target);
+        progress = claimed.length > 0 || progress;
+      }
+    }
+
+    if (progress || this.#waker.pending) return 0;
+    const nextDue = await this.#store.nextDueAt();
+    // A due time already past belongs to a target that is at its limits: its own wake-up applies.
+    if (nextDue !== null && nextDue > now) wakeAt = Math.min(wakeAt, nextDue);
+    return Math.max(0, wakeAt - this.#now());
+  }
+
+  #claim(target: CompiledTarget, limit: number): Promise<Delivery[]> {
+    return this.#store.claim({
+      target: target.name,
+      limit,
+      now: this.#now(),
+      // A lease shorter than the send would let the delivery be claimed again while still in flight.
+      leaseMs: Math.max(this.#leaseMs, target.timeoutMs + LEASE_GRACE_MS),
+      workerId: this.workerId,
+    });
+  }
+
+  /**
+   * Pacing allows one start at a time. The slot is taken after the claim, right before the send,
+   * so the store's latency cannot squeeze two starts closer than the limiter spaced them.
+   */
+  async #claimPaced(target: CompiledTarget, limit: { readonly requests: number; readonly perMs: number }): Promise<boolean> {
+    const [delivery] = await this.#claim(target, 1);
+    if (!delivery) return false;
+    const now = this.#now();
+    const waitMs = await this.#limiter.reserve(target.name, limit, now);
+    if (waitMs > 0) {
+      this.#notBefore.set(target.name, now + waitMs);
+      await this.#store.release([delivery.id], this.workerId);
+      return false;
+    }
+    // The earliest the limiter could say yes again; only a hint to avoid claiming in vain.
+    this.#notBefore.set(target.name, now + pacingIntervalMs(limit, defaultMarginMs(limit.perMs)));
+    this.#launch(delivery, target);
+    return true;
+  }
+
+  #launch(delivery: Delivery, target: CompiledTarget): void {
+    // Our own lease lapsed and came back to us: the first send is still running and will record it.
+    if (this.#active.has(delivery.id)) return;
+    const entry: InFlight = { delivery, controller: new AbortController(), done: Promise.resolve() };
+    this.#active.set(delivery.id, entry);
+    this.#perTarget.set(target.name, (this.#perTarget.get(target.name) ?? 0) + 1);
+    entry.done = this.#deliver(delivery, target, entry.controller.signal)
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, deliveryId: delivery.id, target: target.name }, 'delivery attempt failed to record');
+      })
+      .finally(() => {
+        this.#active.delete(delivery.id);
+        const left = (this.#perTarget.get(target.name) ?? 1) - 1;
+        if (left > 0) this.#perTarget.set(target.name, left);
+        else this.#perTarget.delete(target.name);
+        this.notify();
+      });
+  }
+
+  async #deliver(delivery: Delivery, target: CompiledTarget, signal: AbortSignal): Promise<void> {
+    if (delivery.body === null) {
+      // Stored dead at ingress (its map failed); never sendable. Only reachable if a store misbehaves.
+      await this.#record(delivery, target.name, noRequest('no stored body to send', this.#now()), {
+        status: 'dead',
+        deadReason: 'map_error',
+        error: 'no stored body to send',
+      });
+      return;
+    }
+    const startedAt = this.#now();
+    const result = await this.#send(target, { body: delivery.body, idempotencyKey: delivery.idempotencyKey }, { signal });
+    const finishedAt = this.#now();
+
+    if (this.#shuttingDown && signal.aborted && result.statusCode === null) {
+      const mayHaveStarted = target.kind === 'routine' && (result.error?.requestSent ?? true);
+      if (!mayHaveStarted) {
+        // Nothing learned and nothing at risk: hand it back without spending an attempt.
+        await this.#store.release([delivery.id], this.workerId);
+        this.#active.delete(delivery.id);
+        return;
+      }
+    }
+
+    const settled = settle(delivery, target, result, { startedAt, finishedAt }, this.#random);
+    const recorded = await this.#record(delivery, target.name, settled.attempt, settled.transition);
+    this.#logger.info(
+      {
+        eventId: delivery.eventId,
+        deliveryId: delivery.id,
+        route: delivery.route,
+        target: target.name,
+        statusCode: result.statusCode,
+        outcome: settled.outcome,
+        deadReason: settled.deadReason ?? undefined,
+        durationMs: result.durationMs,
+        attempt: delivery.attemptCount + 1,
+        attemptInRound: delivery.attemptsInRound + 1,
+        nextAttemptAt: settled.transition.status === 'pending' ? new Date(settled.transition.nextAttemptAt).toISOString() : undefined,
+        error: settled.attempt.error ?? undefined,
+        sessionId: settled.attempt.sessionId ?? undefined,
+        sessionUrl: settled.attempt.sessionUrl ?? undefined,
+        recorded,
+      },
+      'delivery attempt',
+    );
+    this.#onAttempt?.({
+      target: target.name,
+      route: delivery.route,
+      outcome: settled.outcome,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      deadReason: settled.deadReason,
+      errorKind: result.error?.kind ?? null,
+    });
+  }
+
+  /** A delivery for a target the current config no longer has: dead-letter it so it cannot spin. */
+  async #deadLetterMissing(name: string): Promise<number> {
+    const claimed = await this.#store.claim({
+      target: name,
+      limit: MISSING_BATCH,
+      now: this.#now(),
+      leaseMs: this.#leaseMs,
+      workerId: this.workerId,
+    });
+    const error = `target "${name}" is not in the current config`;
+    for (const delivery of claimed) {
+      await this.#record(delivery, name, noRequest(error, this.#now()), { status: 'dead', deadReason: 'target_missing', error });
+      this.#logger.warn({ eventId: delivery.eventId, deliveryId: delivery.id, route: delivery.route, target: name, outcome: 'dead', deadReason: 'target_missing' }, 'delivery attempt');
+      this.#onAttempt?.({
+        target: name,
+        route: delivery.route,
+        outcome: 'dead',
+        statusCode: null,
+        durationMs: 0,
+        deadReason: 'target_missing',
+        errorKind: null,
+      });
+    }
+    return claimed.length;
+  }
+
+  /** completeAttempt, retried a few times: a lost record would make the delivery run again later. */
+  async #record(delivery: Delivery, target: string, attempt: NewAttempt, transition: Transition): Promise<boolean> {
+    for (let tryNumber = 0; ; tryNumber++) {
+      try {
+        const recorded = await this.#store.completeAttempt(delivery.id, this.workerId, attempt, transition);
+        if (!recorded) {
+          this.#logger.warn({ deliveryId: delivery.id, target }, 'lease lost before the attempt was recorded');
+        }
+        return recorded;
+      } catch (error) {
+        const delay = COMPLETE_RETRY_DELAYS_MS[tryNumber];
+        if (delay === undefined) throw error;
+        this.#logger.warn({ err: error, deliveryId: delivery.id, target, retryInMs: delay }, 'could not record the attempt; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
+
+function noRequest(error: string, startedAt: number): NewAttempt {
+  return {
+    startedAt,
+    durationMs: 0,
+    statusCode: null,
+    error,
+    outcome: 'dead',
+    responseSnippet: null,
+    sessionId: null,
+    sessionUrl: null,
+  };
+}
