@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
+import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { DeliveryWorker } from '../delivery/worker.ts';
 import { createApp, type AppOptions } from '../http/app.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -16,6 +17,7 @@ import { compileConfig } from '../pipeline/compile.ts';
 import { DEFAULTS, type CompiledConfig } from '../pipeline/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { openStore } from '../store/open.ts';
+import { PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
 import { configPathOption, parsePort } from './options.ts';
 
@@ -77,7 +79,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   }
 
   const runWorker = options.worker !== false;
-  const worker = runWorker ? new DeliveryWorker({ store, getConfig: () => current, logger }) : null;
+  // Replicas on PostgreSQL pace each target together, through the database.
+  const limiter = store instanceof PostgresStore ? createPgLimiter(store.pool) : undefined;
+  const worker = runWorker
+    ? new DeliveryWorker({ store, getConfig: () => current, logger, ...(limiter ? { limiter } : {}) })
+    : null;
   const runtime: Runtime = {
     config: () => current,
     store,

@@ -198,14 +198,16 @@ export class DeliveryWorker {
   }
 
   #claim(target: CompiledTarget, limit: number): Promise<Delivery[]> {
-    return this.#store.claim({
+    const request = {
       target: target.name,
       limit,
       now: this.#now(),
       // A lease shorter than the send would let the delivery be claimed again while still in flight.
       leaseMs: Math.max(this.#leaseMs, target.timeoutMs + LEASE_GRACE_MS),
       workerId: this.workerId,
-    });
+    };
+    // A shared store caps concurrency across every replica, not just this process.
+    return this.#store.claimCapped ? this.#store.claimCapped(request, target.concurrency) : this.#store.claim(request);
   }
 
   /**

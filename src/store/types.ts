@@ -179,6 +179,12 @@ export interface Store {
    * in_flight with a lease. Also takes over in_flight deliveries whose lease has expired.
    */
   claim(request: ClaimRequest): Promise<Delivery[]>;
+  /**
+   * Optional: claim like `claim`, but never let the target's in-flight deliveries (unexpired
+   * leases, all workers of all replicas together) exceed `concurrency`. Backends shared by several
+   * processes (PostgreSQL) implement it; the worker uses it when present.
+   */
+  claimCapped?(request: ClaimRequest, concurrency: number): Promise<Delivery[]>;
   /** Record an attempt and move the delivery on, only if `workerId` still holds its lease. */
   completeAttempt(
     deliveryId: string,
