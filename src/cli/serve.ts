@@ -64,7 +64,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   const env = options.env ?? process.env;
   const file = configPathOption(options.config, env);
   const initial = loadAndCompile(file, logger, env);
-  if (!initial) return null;
+  if (!initial) {
+    // Also in plain words for the person at the terminal (the JSON line above is for log shippers).
+    const loaded = loadConfigFile(file, { mode: 'serve', env });
+    const lines = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    process.stderr.write(`hookgate: refusing to start with ${file}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+    if (loaded.missingEnv.length > 0) process.stderr.write(`hookgate: set ${loaded.missingEnv.join(', ')} (or load them with --env-file)\n`);
+    return null;
+  }
   let current = initial;
 
   // Flag over environment over file; the file's sqlite path is already relative to its folder.

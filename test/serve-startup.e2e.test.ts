@@ -1,0 +1,45 @@
+/** serve refuses to start while a referenced variable is missing, naming each one, never a value. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, REPO_ROOT } from './helpers/router-process.ts';
+
+describe('hookgate serve start-up', () => {
+  it('exits 1 and names every missing variable of the example config, without printing any value', () => {
+    const present = 'sk-ant-oat01-a-value-that-must-not-be-printed';
+    const result = spawnSync(process.execPath, [BIN, 'serve', '-c', path.join(REPO_ROOT, 'routes.yaml'), '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', ONBOARDING_ROUTINE_TOKEN: present },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    const output = result.stdout + result.stderr;
+    for (const name of [
+      'STRIPE_WEBHOOK_SECRET',
+      'GITHUB_WEBHOOK_SECRET',
+      'SENTRY_CLIENT_SECRET',
+      'ONBOARDING_ROUTINE_URL',
+      'REVIEW_ROUTINE_URL',
+      'REVIEW_ROUTINE_TOKEN',
+      'TRIAGE_ROUTINE_URL',
+      'TRIAGE_ROUTINE_TOKEN',
+    ]) {
+      expect(result.stderr).toContain(name);
+    }
+    expect(result.stderr).toMatch(/routes\.yaml:\d+:\d+ error env-missing/);
+    expect(result.stderr).not.toMatch(/set [^\n]*ONBOARDING_ROUTINE_TOKEN/); // it is set
+    expect(output).not.toContain(present);
+  });
+
+  it('starts on the example config with the demo values of .env.example', async () => {
+    const { startRouter } = await import('./helpers/router-process.ts');
+    const router = await startRouter(['-c', path.join(REPO_ROOT, 'routes.yaml'), '--env-file', path.join(REPO_ROOT, '.env.example'), '--store', 'sqlite::memory:'], {});
+    try {
+      const ready = await fetch(`${router.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', store: 'sqlite' });
+    } finally {
+      expect(await router.stop()).toBe(0);
+    }
+  });
+});
