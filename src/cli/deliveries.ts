@@ -1,0 +1,174 @@
+/**
+ * `hookgate deliveries [-c routes.yaml] [--store URL] [--status pending|delivered|dead]
+ * [--route NAME] [--target NAME] [--limit N] [--json]`: list deliveries, newest first, as an
+ * aligned table or as JSON lines (the admin API's shape). Safe while `serve` runs (SQLite WAL).
+ * Also home of the store lookup that `hookgate replay` shares.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { deliverySummaryView } from '../http/admin-views.ts';
+import { DELIVERY_STATUSES } from '../http/admin-params.ts';
+import { resolveStoreUrl } from '../pipeline/compile.ts';
+import { DEFAULTS } from '../pipeline/types.ts';
+import { openStore, sqlitePath } from '../store/open.ts';
+import type { Delivery, DeliveryFilter, Store } from '../store/types.ts';
+import { configPathOption, parsePositiveInt } from './options.ts';
+
+export interface StoreCommandOptions {
+  readonly config?: string;
+  readonly store?: string;
+}
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Relative paths resolve against it (default process.cwd()). */
+  readonly cwd?: string;
+}
+
+/** A failure to report on stderr with exit code 1. */
+export class CommandFailure extends Error {}
+
+/**
+ * The store URL: --store, else $HOOKGATE_STORE (sqlite paths relative to the working directory),
+ * else the config's `store` (relative to the config's folder). The config is loaded in validate
+ * mode, so target tokens and other secrets this command does not need may be unset.
+ */
+export function cliStoreUrl(options: StoreCommandOptions, io: Pick<CliIo, 'env' | 'cwd'>): string {
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+  const override = options.store ?? (env.HOOKGATE_STORE === '' ? undefined : env.HOOKGATE_STORE);
+  if (override !== undefined) return resolveStoreUrl(override, cwd);
+  const file = configPathOption(options.config, env);
+  const loaded = loadConfigFile(file, { mode: 'validate', env, cwd });
+  if (!loaded.config || hasErrors(loaded.diagnostics)) {
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    throw new CommandFailure(`${file} is not usable (pass --store to skip it):\n${errors.join('\n')}`);
+  }
+  return resolveStoreUrl(loaded.config.store ?? DEFAULTS.store, loaded.dir);
+}
+
+/** Opens an existing store: a missing SQLite file is an error, not a new empty store. */
+export async function openCliStore(options: StoreCommandOptions, io: Pick<CliIo, 'env' | 'cwd'>): Promise<Store> {
+  const url = cliStoreUrl(options, io);
+  const file = sqlitePath(url);
+  if (file !== null && file !== ':memory:' && !existsSync(file)) {
+    throw new CommandFailure(`no store at ${path.relative(io.cwd ?? process.cwd(), file) || file}: has \`hookgate serve\` run with this config? (or pass --store)`);
+  }
+  try {
+    return await openStore(url);
+  } catch (error) {
+    throw new CommandFailure(`cannot open the store: ${(error as Error).message}`);
+  }
+}
+
+/** Runs `body` with an open store and turns failures into exit code 1. */
+export async function withCliStore(options: StoreCommandOptions, io: CliIo, body: (store: Store) => Promise<number>): Promise<number> {
+  let store: Store;
+  try {
+    store = await openCliStore(options, io);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 1;
+  }
+  try {
+    return await body(store);
+  } catch (error) {
+    io.err(error instanceof CommandFailure ? error.message : `failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+export interface DeliveriesOptions extends StoreCommandOptions {
+  readonly status?: (typeof DELIVERY_STATUSES)[number];
+  readonly route?: string;
+  readonly target?: string;
+  readonly limit?: number;
+  readonly json?: boolean;
+}
+
+export interface DeliveryRow {
+  readonly delivery: Delivery;
+  /** The last attempt's HTTP status, null when it got none; undefined when never attempted. */
+  readonly lastStatusCode: number | null | undefined;
+}
+
+export async function runDeliveries(options: DeliveriesOptions, io: CliIo): Promise<number> {
+  return withCliStore(options, io, async function listDeliveries(store) {
+    const filter: DeliveryFilter = {
+      ...(options.status ? { status: options.status } : {}),
+      ...(options.route ? { route: options.route } : {}),
+      ...(options.target ? { target: options.target } : {}),
+      ...(options.limit ? { limit: options.limit } : {}),
+    };
+    const page = await store.listDeliveries(filter);
+    const rows: DeliveryRow[] = [];
+    for (const delivery of page.items) {
+      const attempts = (await store.getDelivery(delivery.id))?.attempts ?? [];
+      rows.push({ delivery, lastStatusCode: attempts.length === 0 ? undefined : attempts[attempts.length - 1]!.statusCode });
+    }
+    if (options.json) {
+      for (const row of rows) io.out(JSON.stringify({ ...deliverySummaryView(row.delivery), last_status_code: row.lastStatusCode ?? null }));
+    } else if (rows.length === 0) {
+      io.out('no deliveries match');
+    } else {
+      io.out(deliveriesTable(rows));
+    }
+    if (page.nextCursor !== null) io.err(`more deliveries match: showing the newest ${rows.length}; raise --limit (up to 500) to see more`);
+    return 0;
+  });
+}
+
+function shortTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** One aligned line per delivery under a header; the last column is not padded. */
+export function deliveriesTable(rows: readonly DeliveryRow[]): string {
+  const header = ['ID', 'STATUS', 'REASON', 'ROUTE', 'TARGET', 'ATTEMPTS', 'LAST', 'WHEN'];
+  const body = rows.map(function tableRow({ delivery: d, lastStatusCode }): string[] {
+    const waiting = d.status === 'pending' || d.status === 'in_flight';
+    return [
+      d.id,
+      d.status,
+      d.deadReason ?? '-',
+      d.route,
+      d.target,
+      String(d.attemptCount),
+      lastStatusCode === undefined ? '-' : lastStatusCode === null ? 'no-reply' : String(lastStatusCode),
+      waiting ? `next ${shortTime(d.nextAttemptAt)}` : `updated ${shortTime(d.updatedAt)}`,
+    ];
+  });
+  return alignColumns([header, ...body]);
+}
+
+export function alignColumns(table: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of table) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
+}
+
+export function registerDeliveries(program: Command): void {
+  program
+    .command('deliveries')
+    .description('list deliveries, newest first: status, dead reason, attempts, last HTTP status')
+    .option('-c, --config <path>', 'routes file, for its store (default: $HOOKGATE_CONFIG, else routes.yaml)')
+    .option('--store <url>', "sqlite:PATH or postgres://... (default: $HOOKGATE_STORE, else the file's store)")
+    .addOption(new Option('--status <status>', 'only these (pending includes in flight)').choices(DELIVERY_STATUSES))
+    .option('--route <name>', 'only this route')
+    .option('--target <name>', 'only this target')
+    .option('--limit <n>', 'at most this many (default 50, up to 500)', parsePositiveInt)
+    .option('--json', 'one JSON object per line (the admin API fields) instead of a table')
+    .action(async function deliveriesAction(options: DeliveriesOptions) {
+      process.exitCode = await runDeliveries(options, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+    });
+}

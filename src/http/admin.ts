@@ -1,0 +1,136 @@
+/**
+ * The admin API (SPEC section 3), mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
+ * list and inspect events and deliveries, replay one delivery or a filtered set. JSON in and
+ * out, snake_case fields, ISO times. A replay re-queues the stored body with the same
+ * Idempotency-Key and wakes this process's worker.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from '../observability/logger.ts';
+import { CursorError } from '../store/cursor.ts';
+import type { Store } from '../store/types.ts';
+import { createAdminAuth } from './admin-auth.ts';
+import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
+import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
+
+export interface AdminOptions {
+  /** The bearer token; the caller mounts nothing when it is unset or empty. */
+  readonly token: string;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** Wake the delivery worker after a replay (runtime.notifyWorker). */
+  readonly notifyWorker: () => void;
+  readonly now?: () => number;
+}
+
+/** The token to protect /admin with, or null when the admin API must not exist. */
+export function adminToken(env: Readonly<Record<string, string | undefined>>): string | null {
+  const token = env.HOOKGATE_ADMIN_TOKEN;
+  return token === undefined || token === '' ? null : token;
+}
+
+export function createAdminRouter(options: AdminOptions): Router {
+  const { store, logger } = options;
+  const now = options.now ?? Date.now;
+  const router = express.Router();
+  router.use(createAdminAuth(options.token));
+
+  router.get('/events', async function listEvents(req: Request, res: Response) {
+    const page = await store.listEvents(eventFilterFrom(req.query, now()));
+    res.json({ items: page.items.map(eventSummaryView), next_cursor: page.nextCursor });
+  });
+
+  router.get('/events/:id', async function getEvent(req: Request, res: Response) {
+    const id = String(req.params.id);
+    const event = await store.getEvent(id);
+    if (!event) {
+      res.status(404).json({ error: `no event with id "${id}"` });
+      return;
+    }
+    res.json(eventDetailView(event));
+  });
+
+  router.get('/deliveries', async function listDeliveries(req: Request, res: Response) {
+    const page = await store.listDeliveries(deliveryFilterFrom(req.query, now()));
+    res.json({ items: page.items.map(deliverySummaryView), next_cursor: page.nextCursor });
+  });
+
+  router.get('/deliveries/:id', async function getDelivery(req: Request, res: Response) {
+    const id = String(req.params.id);
+    const delivery = await store.getDelivery(id);
+    if (!delivery) {
+      res.status(404).json({ error: `no delivery with id "${id}"` });
+      return;
+    }
+    res.json(deliveryDetailView(delivery));
+  });
+
+  router.post('/deliveries/:id/replay', async function replayOne(req: Request, res: Response) {
+    const id = String(req.params.id);
+    const delivery = await store.getDelivery(id);
+    if (!delivery) {
+      res.status(404).json({ error: `no delivery with id "${id}"` });
+      return;
+    }
+    if (delivery.status === 'pending' || delivery.status === 'in_flight') {
+      res.status(409).json({ error: `delivery "${id}" is ${delivery.status}: it is queued already` });
+      return;
+    }
+    const replayed = await store.replay([id], now());
+    if (replayed === 0) {
+      // Replayed by someone else between the read and the update.
+      res.status(409).json({ error: `delivery "${id}" is queued already` });
+      return;
+    }
+    logger.info({ deliveryId: id, route: delivery.route, target: delivery.target, previous: delivery.status }, 'delivery replayed (admin API)');
+    options.notifyWorker();
+    res.status(202).json({ replayed });
+  });
+
+  // Text, not express.json(): the body is parsed here whatever its Content-Type, and a malformed
+  // one is a 400 naming it rather than the app's generic error.
+  router.post('/replay', express.text({ type: () => true, limit: '16kb' }), async function replayMatching(req: Request, res: Response) {
+    const { filter, dryRun } = bulkReplayFrom(typeof req.body === 'string' ? req.body : '', now());
+    const count = await store.replayMatching(filter, now(), dryRun);
+    if (dryRun) {
+      res.json({ count });
+      return;
+    }
+    logger.info({ filter, replayed: count }, 'deliveries replayed (admin API)');
+    if (count > 0) options.notifyWorker();
+    res.status(202).json({ replayed: count });
+  });
+
+  router.use(function adminNotFound(req: Request, res: Response) {
+    res.status(404).json({ error: `no admin endpoint ${req.method} ${req.baseUrl}${req.path}` });
+  });
+
+  router.use(function adminError(err: unknown, _req: Request, res: Response, next: NextFunction) {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof ParamError) {
+      res.status(400).json({ error: err.message, parameter: err.parameter });
+      return;
+    }
+    if (err instanceof CursorError) {
+      res.status(400).json({ error: err.message, parameter: 'cursor' });
+      return;
+    }
+    const status = httpStatusOf(err);
+    if (status !== null && status >= 400 && status < 500) {
+      res.status(status).json({ error: status === 413 ? 'body: over 16kb' : 'body: could not be read' });
+      return;
+    }
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admin API request failed');
+    res.status(503).json({ error: 'the store could not answer; retry later (details in the router log)' });
+  });
+
+  return router;
+}
+
+/** body-parser errors carry the status they stand for. */
+function httpStatusOf(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null || !('status' in err)) return null;
+  return typeof err.status === 'number' ? err.status : null;
+}
