@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { SetupError } from '../errors.ts';
 import { openPostgresStore } from './postgres.ts';
+import type { PostgresStoreOptions } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
 
@@ -32,14 +33,19 @@ async function migrated(store: Store): Promise<Store> {
   return store;
 }
 
-export async function openStore(url: string): Promise<Store> {
+export interface OpenStoreOptions {
+  /** Passed to the PostgreSQL store (e.g. onIdleError for logging); ignored for SQLite. */
+  readonly postgres?: PostgresStoreOptions;
+}
+
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const path = sqlitePath(url);
   if (path !== null) {
     return migrated(openSqliteStore(path));
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
     // The URL may hold a password: neither openPostgresStore nor the driver's errors echo it.
-    return migrated(openPostgresStore(url));
+    return migrated(openPostgresStore(url, options.postgres));
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw new SetupError(
