@@ -4,6 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerDeliveries } from './deliveries.ts';
+import { registerMigrate } from './migrate.ts';
+import { registerReplay } from './replay.ts';
 import { registerSend } from './send.ts';
 import { registerServe } from './serve.ts';
 import { registerTest } from './test.ts';
@@ -26,6 +29,9 @@ registerServe(program);
 registerValidate(program);
 registerTest(program);
 registerSend(program);
+registerMigrate(program);
+registerDeliveries(program);
+registerReplay(program);
 
 try {
   await program.parseAsync(process.argv);

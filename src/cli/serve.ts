@@ -3,22 +3,27 @@
  * --no-worker / --worker-only). Reloads on SIGHUP and on file change; drains on SIGTERM.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { createPgLimiter } from '../delivery/pg-limiter.ts';
-import { DeliveryWorker } from '../delivery/worker.ts';
+import { DEFAULT_LEASE_GRACE_MS, DeliveryWorker } from '../delivery/worker.ts';
+import { adminToken, createAdminRouter } from '../http/admin.ts';
 import { createApp, type AppOptions } from '../http/app.ts';
+import { createRequestListener } from '../http/lean-server.ts';
 import { createLogger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { createMetricsHandler } from '../observability/metrics-http.ts';
 import { compileConfig } from '../pipeline/compile.ts';
 import { DEFAULTS, type CompiledConfig } from '../pipeline/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { openStore } from '../store/open.ts';
 import { PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
+import { parseDuration } from '../util/units.ts';
 import { configPathOption, parsePort } from './options.ts';
 
 export interface ServeOptions {
@@ -77,19 +82,34 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   // Flag over environment over file; the file's sqlite path is already relative to its folder.
   const override = options.store ?? env.HOOKGATE_STORE;
   const storeUrl = override ? resolveCliStore(override) : initial.store;
+  const lease = leaseFromEnv(env.HOOKGATE_LEASE);
+  if (typeof lease === 'string') {
+    logger.error({ error: lease }, 'invalid HOOKGATE_LEASE');
+    process.stderr.write(`hookgate: ${lease}\n`);
+    return null;
+  }
   let store: Store;
   try {
-    store = await openStore(storeUrl);
+    store = await openStore(storeUrl, {
+      postgres: {
+        onIdleError: function idleConnectionFailed(error: Error) {
+          logger.warn({ error: error.message }, 'idle PostgreSQL connection failed; the pool opens a new one when needed');
+        },
+      },
+    });
   } catch (err) {
+    // Neither the store nor the driver puts the URL (which may hold a password) in a message.
     logger.error({ error: (err as Error).message }, 'store could not be opened');
+    process.stderr.write(`hookgate: cannot open the store: ${(err as Error).message}\n`);
     return null;
   }
 
+  const metrics = createMetrics({ store, config: () => current, logger });
   const runWorker = options.worker !== false;
   // Replicas on PostgreSQL pace each target together, through the database.
   const limiter = store instanceof PostgresStore ? createPgLimiter(store.pool) : undefined;
   const worker = runWorker
-    ? new DeliveryWorker({ store, getConfig: () => current, logger, ...(limiter ? { limiter } : {}) })
+    ? new DeliveryWorker({ store, getConfig: () => current, logger, ...lease, ...(limiter ? { limiter } : {}), onAttempt: metrics.onAttempt })
     : null;
   const runtime: Runtime = {
     config: () => current,
@@ -105,14 +125,32 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
     if (recovered > 0) logger.warn({ recovered }, 'deliveries left in flight by the previous run are queued again');
   }
 
-  const app = createApp(runtime, {
-    ...options.app,
-    demoEcho: options.app?.demoEcho ?? env.HOOKGATE_DEMO_ECHO === '1',
+  const extra = options.app;
+  const token = adminToken(env);
+  const appOptions: AppOptions = {
+    ...extra,
+    demoEcho: extra?.demoEcho ?? env.HOOKGATE_DEMO_ECHO === '1',
     ingress: !options.workerOnly,
-  });
+    onOutcome(outcome) {
+      metrics.onOutcome(outcome);
+      extra?.onOutcome?.(outcome);
+    },
+    onRejectedEarly(provider, code) {
+      metrics.onRejectedEarly(provider, code);
+      extra?.onRejectedEarly?.(provider, code);
+    },
+    mount(expressApp) {
+      expressApp.get('/metrics', createMetricsHandler(metrics));
+      // Without HOOKGATE_ADMIN_TOKEN nothing is mounted: the whole /admin prefix answers 404.
+      if (token !== null) expressApp.use('/admin', createAdminRouter({ token, store, logger, notifyWorker: runtime.notifyWorker }));
+      extra?.mount?.(expressApp);
+    },
+  };
+  const app = createApp(runtime, appOptions);
   const port = options.port ?? (env.PORT ? parsePort(env.PORT) : initial.server.port);
   const listening = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, () => resolve(s));
+    // POST /webhooks/* skips express's router (lean-server.ts); every other request goes to the app.
+    const s = createServer(createRequestListener(app, runtime, appOptions)).listen(port, () => resolve(s));
     s.once('error', reject);
   }).catch((err: Error) => {
     logger.error({ port, error: err.message }, 'cannot listen');
@@ -130,7 +168,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   worker?.start();
   runtime.state.ready = true;
   logger.info(
-    { port: actualPort, config: file, config_sha256: current.sha256, store: store.kind, worker: runWorker, ingress: !options.workerOnly },
+    { port: actualPort, config: file, config_sha256: current.sha256, store: store.kind, worker: runWorker, ingress: !options.workerOnly, admin: token !== null },
     'listening',
   );
 
@@ -179,6 +217,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   }
 
   return { port: actualPort, runtime, server, reload, shutdown };
+}
+
+/**
+ * HOOKGATE_LEASE (default 30s): how long a claimed delivery stays with its worker before another
+ * replica may take it over. The lease always outlasts the target's timeout by a grace for
+ * recording the attempt: 15 s, or the lease itself when that is shorter.
+ */
+function leaseFromEnv(raw: string | undefined): { leaseMs: number; leaseGraceMs: number } | string {
+  if (raw === undefined || raw.trim() === '') return { leaseMs: DEFAULTS.leaseMs, leaseGraceMs: DEFAULT_LEASE_GRACE_MS };
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < 1000) return `HOOKGATE_LEASE "${raw}" is not a duration of at least 1s (e.g. 30s, 2m)`;
+  return { leaseMs: ms, leaseGraceMs: Math.min(DEFAULT_LEASE_GRACE_MS, ms) };
 }
 
 /** A --store / HOOKGATE_STORE sqlite path is relative to the working directory. */

@@ -31,6 +31,11 @@ export interface DeliveryWorkerOptions {
   readonly workerId?: string;
   /** Lease on claimed deliveries; raised per target to outlast its timeout. Default 30 s. */
   readonly leaseMs?: number;
+  /**
+   * How long a lease outlasts the target's timeout (time to record the attempt before another
+   * worker may take the delivery over). Default 15 s.
+   */
+  readonly leaseGraceMs?: number;
   /** Default: an in-memory limiter (one process). Pass a shared one when replicas share targets. */
   readonly limiter?: AnyTargetLimiter;
   readonly now?: () => number;
@@ -44,7 +49,7 @@ const MAX_IDLE_MS = 1_000;
 /** Claimed deliveries of a target that is no longer configured, dead-lettered per pass. */
 const MISSING_BATCH = 100;
 /** Beyond a target's timeout, time for recording the attempt before the lease may lapse. */
-const LEASE_GRACE_MS = 15_000;
+export const DEFAULT_LEASE_GRACE_MS = 15_000;
 const COMPLETE_RETRY_DELAYS_MS = [100, 500, 2_000];
 
 interface InFlight {
@@ -59,6 +64,7 @@ export class DeliveryWorker {
   readonly #getConfig: () => CompiledConfig;
   readonly #logger: Logger;
   readonly #leaseMs: number;
+  readonly #leaseGraceMs: number;
   readonly #limiter: AnyTargetLimiter;
   readonly #now: () => number;
   readonly #random: () => number;
@@ -81,6 +87,7 @@ export class DeliveryWorker {
     this.#logger = options.logger;
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
     this.#leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.#leaseGraceMs = options.leaseGraceMs ?? DEFAULT_LEASE_GRACE_MS;
     this.#limiter = options.limiter ?? createMemoryLimiter();
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
@@ -203,7 +210,7 @@ export class DeliveryWorker {
       limit,
       now: this.#now(),
       // A lease shorter than the send would let the delivery be claimed again while still in flight.
-      leaseMs: Math.max(this.#leaseMs, target.timeoutMs + LEASE_GRACE_MS),
+      leaseMs: Math.max(this.#leaseMs, target.timeoutMs + this.#leaseGraceMs),
       workerId: this.workerId,
     };
     // A shared store caps concurrency across every replica, not just this process.

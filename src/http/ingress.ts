@@ -1,4 +1,11 @@
-/** POST /webhooks/:provider: read the raw bytes, hand them to ingest(), answer per spec section 3. */
+/**
+ * POST /webhooks/:provider: read the raw bytes, hand them to ingest(), answer per spec section 3.
+ * One implementation, two doors: createWebhookHandler() works on plain node:http objects and is
+ * what the lean listener (lean-server.ts) calls for every webhook; createIngressHandler() adapts
+ * it to an express route (the app keeps the route, e.g. for tests that mount only the app).
+ * Replies are written with node's own writeHead/end, so both doors answer byte for byte alike.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { HookgateError, type ErrorCode } from '../errors.ts';
 import { httpReply, ingest, type IngestOutcome } from '../pipeline/ingest.ts';
@@ -12,9 +19,32 @@ export interface IngressOptions {
   readonly onRejectedEarly?: (provider: string, code: ErrorCode) => void;
 }
 
-export function createIngressHandler(runtime: Runtime, options: IngressOptions = {}) {
+/** What the door in front knows about a webhook request beyond the node request itself. */
+export interface WebhookCall {
+  /** The decoded `:provider` path segment. */
+  readonly provider: string;
+  /** Query parameters, flattened to strings (`a=1&a=2` → `1,2`). */
+  readonly query: Readonly<Record<string, string>>;
+  /** The client's address for the inbound rate limit; asked only when a limit is configured. */
+  clientIp(): string;
+}
+
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse, call: WebhookCall) => Promise<void>;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Write a complete reply (headers set earlier with setHeader, such as Allow, are kept). */
+export function writeReply(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: string): void {
+  res.statusCode = status;
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+export function createWebhookHandler(runtime: Runtime, options: IngressOptions = {}): WebhookHandler {
   // One limiter per (requests, per) setting: a reload that changes the limit starts a new one.
   let limiter: { key: string; limiter: ClientRateLimiter } | null = null;
+  const onOutcome = options.onOutcome;
 
   function clientLimiter(requests: number, perMs: number): ClientRateLimiter {
     const key = `${requests}/${perMs}`;
@@ -22,17 +52,18 @@ export function createIngressHandler(runtime: Runtime, options: IngressOptions =
     return limiter.limiter;
   }
 
-  function fail(res: Response, provider: string, code: ErrorCode, detail?: string): void {
+  function fail(res: ServerResponse, provider: string, code: ErrorCode, detail?: string): void {
     const error = new HookgateError(code, detail);
     options.onRejectedEarly?.(provider, code);
-    res.status(error.status).json({ error: error.message });
+    writeReply(res, error.status, { 'content-type': JSON_TYPE }, JSON.stringify({ error: error.message }));
   }
 
-  return async function handleWebhook(req: Request, res: Response): Promise<void> {
-    const provider = String(req.params.provider);
-    if (req.method !== 'POST') {
+  return async function handleWebhook(req: IncomingMessage, res: ServerResponse, call: WebhookCall): Promise<void> {
+    const provider = call.provider;
+    const method = req.method ?? 'GET';
+    if (method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      fail(res, provider, 'METHOD_NOT_ALLOWED', `${req.method} is not accepted here; use POST`);
+      fail(res, provider, 'METHOD_NOT_ALLOWED', `${method} is not accepted here; use POST`);
       return;
     }
     if (runtime.state.shuttingDown) {
@@ -44,7 +75,7 @@ export function createIngressHandler(runtime: Runtime, options: IngressOptions =
     const now = Date.now();
     if (config.server.rateLimit) {
       const { requests, perMs } = config.server.rateLimit;
-      const decision = clientLimiter(requests, perMs).check(req.ip ?? 'unknown', now);
+      const decision = clientLimiter(requests, perMs).check(call.clientIp(), now);
       if (!decision.allowed) {
         res.setHeader('Retry-After', String(decision.retryAfterSeconds));
         fail(res, provider, 'RATE_LIMITED', `more than ${requests} requests in ${perMs / 1000}s from this client`);
@@ -63,34 +94,49 @@ export function createIngressHandler(runtime: Runtime, options: IngressOptions =
       return;
     }
     const webhook: WebhookRequest = {
-      method: req.method,
+      method,
       headers: flattenHeaders(req.headers),
-      query: flattenQuery(req.query),
+      query: call.query,
       rawBody: body.body,
       receivedAt: new Date(now),
     };
     const outcome = await ingest(
-      { config, store: runtime.store, logger: runtime.logger, onStored: runtime.notifyWorker, ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}) },
+      { config, store: runtime.store, logger: runtime.logger, onStored: runtime.notifyWorker, ...(onOutcome ? { onOutcome } : {}) },
       provider,
       webhook,
     );
     const reply = httpReply(outcome);
-    res.status(reply.status).set(reply.headers).send(reply.body);
+    writeReply(res, reply.status, reply.headers, reply.body);
   };
 }
 
-function flattenHeaders(headers: Request['headers']): Record<string, string> {
+/** The express door: `app.all('/webhooks/:provider', ...)`. */
+export function createIngressHandler(runtime: Runtime, options: IngressOptions = {}) {
+  const handle = createWebhookHandler(runtime, options);
+  return function handleExpressWebhook(req: Request, res: Response): Promise<void> {
+    return handle(req, res, {
+      provider: String(req.params.provider),
+      query: flattenQuery(req.query),
+      clientIp: () => req.ip ?? 'unknown',
+    });
+  };
+}
+
+export function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
 
-function flattenQuery(query: Request['query']): Record<string, string> {
+/** Express's and node's querystring.parse shapes: a string, or an array for a repeated name. */
+export function flattenQuery(query: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(query)) {
+  for (const name in query) {
+    const value = query[name];
     if (typeof value === 'string') out[name] = value;
     else if (Array.isArray(value)) out[name] = value.map(String).join(',');
   }

@@ -1,7 +1,8 @@
 /**
  * routes.yaml (validated, interpolated) → CompiledConfig: verifiers created, JSONata compiled,
- * durations parsed, target headers built, routes indexed by provider. Runs once per load; the
- * result is frozen and swapped atomically on reload.
+ * durations parsed, target headers built, routes indexed by provider (and, through
+ * route-index.ts, by event type). Runs once per load; the result is frozen and swapped atomically
+ * on reload.
  */
 import path from 'node:path';
 import jsonata from 'jsonata';
@@ -12,6 +13,7 @@ import { createVerifier, secretHeadersFor } from '../providers/registry.ts';
 import type { VerifyOptionsBase } from '../providers/types.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
 import { compileEventPatterns } from './match-event.ts';
+import { routeIndexFor } from './route-index.ts';
 import {
   ANTHROPIC_VERSION,
   DEFAULTS,
@@ -72,6 +74,7 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
   const routesByProvider = new Map<string, CompiledRoute[]>();
   for (const name of providers.keys()) routesByProvider.set(name, []);
   for (const route of routes) routesByProvider.get(route.provider)!.push(route);
+  for (const list of routesByProvider.values()) routeIndexFor(list);
 
   const server = file.server ?? {};
   const rateLimit = server.rateLimit

@@ -8,7 +8,7 @@ import type { Expression } from 'jsonata';
 import { newId } from '../store/ids.ts';
 import type { IgnoredReason } from '../store/types.ts';
 import { bindings, type BindingInput } from './bindings.ts';
-import { eventMatches } from './match-event.ts';
+import { selectRoutes, type RouteSelection } from './route-index.ts';
 import type { CompiledConfig, CompiledRoute, CompiledTarget } from './types.ts';
 
 export interface PlannedDelivery {
@@ -25,7 +25,10 @@ export interface PlannedDelivery {
 
 export interface Evaluation {
   readonly deliveries: PlannedDelivery[];
-  readonly ignored: IgnoredReason[];
+  /** Every route that did not take the event, with why, in declaration order. May be shared between evaluations: never mutate it. */
+  readonly ignored: readonly IgnoredReason[];
+  /** The part of `ignored` from routes that list the event type but whose filter returned false. */
+  readonly filteredOut: readonly IgnoredReason[];
 }
 
 export interface EvaluateInput extends BindingInput {
@@ -38,20 +41,22 @@ export async function evaluateRoutes(
   input: EvaluateInput,
 ): Promise<Evaluation> {
   const deliveries: PlannedDelivery[] = [];
-  const ignored: IgnoredReason[] = [];
-  if (routes.length === 0) ignored.push({ route: '*', reason: `no route is declared for provider ${input.provider}` });
-  for (const route of routes) {
-    if (!eventMatches(route.events, input.eventType)) {
-      ignored.push({ route: route.name, reason: `event type "${input.eventType}" is not in events` });
-      continue;
-    }
-    const vars = bindings(input, route.name);
+  if (routes.length === 0) {
+    return { deliveries, ignored: [{ route: '*', reason: `no route is declared for provider ${input.provider}` }], filteredOut: [] };
+  }
+  // Only the routes that list this event type are looked at; the others' reasons come ready-made.
+  const selection = selectRoutes(routes, input.eventType);
+  const filteredOut: number[] = [];
+  const shared = selection.matching.length > 0 ? bindings(input) : null;
+  for (let i = 0; i < selection.matching.length; i++) {
+    const route = selection.matching[i]!;
+    const vars = { ...shared, route: route.name };
     let mapped: unknown;
     let error: string | null = null;
     let stage = 'filter';
     try {
       if (route.filter && !jsonataTruthy(await route.filter.evaluate(input.body, vars))) {
-        ignored.push({ route: route.name, reason: 'filter returned false' });
+        filteredOut.push(i);
         continue;
       }
       stage = 'map';
@@ -72,7 +77,27 @@ export async function evaluateRoutes(
       });
     }
   }
-  return { deliveries, ignored };
+  if (filteredOut.length === 0) return { deliveries, ignored: selection.notListed, filteredOut: [] };
+  return {
+    deliveries,
+    ignored: withFilteredOut(selection, filteredOut),
+    filteredOut: filteredOut.map((i) => ({ route: selection.matching[i]!.name, reason: FILTERED_OUT })),
+  };
+}
+
+const FILTERED_OUT = 'filter returned false';
+
+/** The not-listed reasons with "filter returned false" for the given matching routes, in declaration order. */
+function withFilteredOut(selection: RouteSelection, filteredOut: readonly number[]): IgnoredReason[] {
+  const ignored: IgnoredReason[] = [];
+  let next = 0;
+  for (const i of filteredOut) {
+    const position = selection.positions[i]!;
+    while (next < selection.notListed.length && selection.notListedPositions[next]! < position) ignored.push(selection.notListed[next++]!);
+    ignored.push({ route: selection.matching[i]!.name, reason: FILTERED_OUT });
+  }
+  while (next < selection.notListed.length) ignored.push(selection.notListed[next++]!);
+  return ignored;
 }
 
 async function evaluateMap(map: Expression, body: unknown, vars: Record<string, unknown>): Promise<unknown> {

@@ -113,7 +113,11 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
         headers: storableHeaders(req.headers, provider.secretHeaders),
         rawBody: req.rawBody,
         status,
-        ignored: evaluation.ignored,
+        // An ignored event keeps every route's reason ("why did my routine not fire?"). An accepted
+        // one keeps the routes that listed its type but filtered it out; that every other route
+        // does not list the type is not repeated on each accepted event (with 1,000 routes it
+        // would be ~90 KB per event; the stored event type and config sha256 say it already).
+        ignored: status === 'ignored' ? evaluation.ignored : evaluation.filteredOut,
       },
       deliveries,
     );

@@ -71,4 +71,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'claim index: due deliveries of a target in claim order',
+    // The claim reads pending deliveries of one target by (next_attempt_at, id); with id in the
+    // index it stops after `limit` rows instead of sorting the whole backlog. It covers what
+    // deliveries_due did (same leading columns), so that index goes.
+    sql: `
+      CREATE INDEX deliveries_claim ON deliveries (status, target, next_attempt_at, id);
+      DROP INDEX deliveries_due;
+    `,
+  },
 ];

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Runs a TypeScript file directly (`node bin/run-ts.js bench/run.ts --quick`): tsx registers its
+// ESM loader, then the file named by argv[2] is imported with the remaining arguments in argv.
+import { register } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: node bin/run-ts.js <file.ts> [args...]');
+  process.exit(2);
+}
+register();
+process.argv.splice(2, 1);
+await import(pathToFileURL(path.resolve(file)).href);
