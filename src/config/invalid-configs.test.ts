@@ -121,6 +121,16 @@ const CASES: readonly Case[] = [
     code: 'duration', severity: 'error', line: 8, col: 36, by: 'semantic', message: /per must be more than zero/,
   },
   {
+    name: 'a circuit breaker with a cool-down that is not a duration',
+    yaml: edit(7, '    url: https://crm.example/hooks', '    circuitBreaker: { failures: 3, cooldown: soon }'),
+    code: 'duration', severity: 'error', line: 8, col: 46, by: 'schema', message: /circuitBreaker\.cooldown .* must be a duration/,
+  },
+  {
+    name: 'a circuit breaker option with a typo',
+    yaml: edit(7, '    url: https://crm.example/hooks', '    circuitBreaker: { failure: 3 }'),
+    code: 'schema', severity: 'error', line: 8, col: 23, by: 'schema', message: /failure/,
+  },
+  {
     name: 'retry.initialDelay longer than maxDelay',
     yaml: edit(7, '    url: https://crm.example/hooks', '    retry: { initialDelay: 1h, maxDelay: 5m }'),
     code: 'duration', severity: 'warning', line: 8, col: 28, by: 'semantic', message: /longer than maxDelay/,

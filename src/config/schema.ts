@@ -173,6 +173,17 @@ function targetSchema(): JsonSchema {
           concurrency: positiveInteger('Most requests in flight at once (default 10).'),
         },
       },
+      circuitBreaker: {
+        type: 'object',
+        description:
+          'Target protection: after `failures` consecutive failed attempts (connection errors, timeouts, 5xx) the target is paused for `cooldown` and its deliveries wait in the store; then one delivery probes it. A 410 Gone pauses it until its deliveries are replayed. Default: on, 10 failures, 1m.',
+        additionalProperties: false,
+        properties: {
+          enabled: { type: 'boolean', description: 'false turns the breaker off for this target (410 Gone still pauses it). Default true.' },
+          failures: positiveInteger('Consecutive failed attempts that pause the target (default 10).'),
+          cooldown: duration('How long the target stays paused before a probe (default 1m).'),
+        },
+      },
     },
   };
 }

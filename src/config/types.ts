@@ -67,6 +67,7 @@ export interface TargetConfig {
   readonly timeout?: string;
   readonly retry?: RetryConfig;
   readonly rateLimit?: TargetRateLimitConfig;
+  readonly circuitBreaker?: { readonly enabled?: boolean; readonly failures?: number; readonly cooldown?: string };
 }
 
 export interface RouteConfig {

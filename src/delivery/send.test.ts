@@ -79,6 +79,7 @@ function target(url: string, overrides: Partial<CompiledTarget> = {}): CompiledT
     timeoutMs: 5_000,
     retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 1_000 },
     rateLimit: null,
+    circuitBreaker: null,
     concurrency: 2,
     ...overrides,
   };

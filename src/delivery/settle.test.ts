@@ -11,6 +11,7 @@ const http: CompiledTarget = {
   timeoutMs: 1_000,
   retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 10_000 },
   rateLimit: null,
+  circuitBreaker: null,
   concurrency: 2,
 };
 const routine: CompiledTarget = { ...http, name: 'routine', kind: 'routine' };

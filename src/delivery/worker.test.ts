@@ -102,6 +102,7 @@ function aTarget(name: string, url: string, overrides: Partial<CompiledTarget> =
     timeoutMs: 5_000,
     retry: { maxAttempts: 5, initialDelayMs: 50, maxDelayMs: 2_000 },
     rateLimit: null,
+    circuitBreaker: null,
     concurrency: 10,
     ...overrides,
   };

@@ -5,10 +5,11 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { attemptHealth, CircuitBreakers } from './circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
 import { DEFAULTS } from '../pipeline/types.ts';
-import type { AttemptOutcome, DeadReason, Delivery, NewAttempt, Store, Transition } from '../store/types.ts';
+import type { AttemptOutcome, DeadReason, Delivery, NewAttempt, Store, TargetPause, Transition } from '../store/types.ts';
 import { createMemoryLimiter, defaultMarginMs, pacingIntervalMs, type AnyTargetLimiter } from './rate-limit.ts';
 import { send as defaultSend, type SendErrorKind } from './send.ts';
 import { settle } from './settle.ts';
@@ -46,6 +47,10 @@ export interface DeliveryWorkerOptions {
 
 /** Longest sleep between looks at the store, whatever nextDueAt says (replicas, clock drift). */
 const MAX_IDLE_MS = 1_000;
+/** How long a read of the stored target pauses is reused. */
+const PAUSE_CACHE_MS = 1_000;
+/** A paused-until-replayed target is looked at again this often (a replay lifts the pause). */
+const PAUSE_RECHECK_MS = 1_000;
 /** Claimed deliveries of a target that is no longer configured, dead-lettered per pass. */
 const MISSING_BATCH = 100;
 /** Beyond a target's timeout, time for recording the attempt before the lease may lapse. */
@@ -80,6 +85,10 @@ export class DeliveryWorker {
   #shuttingDown = false;
   #loop: Promise<void> | null = null;
   readonly #waker = new Waker();
+  readonly #breakers = new CircuitBreakers();
+  /** Targets whose one half-open probe is in flight from this worker. */
+  readonly #probing = new Set<string>();
+  #pauses: { readonly at: number; readonly byTarget: ReadonlyMap<string, TargetPause> } | null = null;
 
   constructor(options: DeliveryWorkerOptions) {
     this.#store = options.store;
@@ -172,6 +181,7 @@ export class DeliveryWorker {
     let progress = false;
     let wakeAt = now + MAX_IDLE_MS;
 
+    const pauses = due.length > 0 ? await this.#currentPauses(now) : new Map<string, TargetPause>();
     for (const name of due) {
       if (!this.#running) return 0;
       const target = targets.get(name);
@@ -179,8 +189,17 @@ export class DeliveryWorker {
         progress = (await this.#deadLetterMissing(name)) > 0 || progress;
         continue;
       }
-      const spare = target.concurrency - (this.#perTarget.get(name) ?? 0);
+      const pause = pauses.get(name);
+      if (pause && (pause.until === null || pause.until > now)) {
+        // Paused: its deliveries wait in the store. A manual pause waits for a replay or resume.
+        wakeAt = Math.min(wakeAt, pause.until ?? now + PAUSE_RECHECK_MS);
+        continue;
+      }
+      const inFlight = this.#perTarget.get(name) ?? 0;
+      // Half-open after the cool-down: one probe at a time until an attempt succeeds.
+      const spare = pause ? (inFlight === 0 ? 1 : 0) : target.concurrency - inFlight;
       if (spare <= 0) continue; // a finishing send wakes the loop
+      if (pause) this.#probing.add(name);
       if (target.rateLimit) {
         const notBefore = this.#notBefore.get(name) ?? 0;
         if (this.#now() < notBefore) {
@@ -195,6 +214,7 @@ export class DeliveryWorker {
         for (const delivery of claimed) this.#launch(delivery, target);
         progress = claimed.length > 0 || progress;
       }
+      if (pause && (this.#perTarget.get(name) ?? 0) === 0) this.#probing.delete(name);
     }
 
     if (progress || this.#waker.pending) return 0;
@@ -282,6 +302,7 @@ export class DeliveryWorker {
 
     const settled = settle(delivery, target, result, { startedAt, finishedAt }, this.#random);
     const recorded = await this.#record(delivery, target.name, settled.attempt, settled.transition);
+    await this.#guard(target, result.statusCode, result.error !== null, finishedAt);
     this.#logger.info(
       {
         eventId: delivery.eventId,
@@ -311,6 +332,39 @@ export class DeliveryWorker {
       deadReason: settled.deadReason,
       errorKind: result.error?.kind ?? null,
     });
+  }
+
+  /** Stored pauses, read at most once per PAUSE_CACHE_MS (and after this worker changes one). */
+  async #currentPauses(now: number): Promise<ReadonlyMap<string, TargetPause>> {
+    if (this.#pauses && now - this.#pauses.at < PAUSE_CACHE_MS) return this.#pauses.byTarget;
+    const byTarget = new Map((await this.#store.targetPauses()).map((p) => [p.target, p] as const));
+    this.#pauses = { at: now, byTarget };
+    return byTarget;
+  }
+
+  /** The circuit breaker's verdict on one attempt, applied in the store (shared by replicas). */
+  async #guard(target: CompiledTarget, statusCode: number | null, hasError: boolean, now: number): Promise<void> {
+    const health = attemptHealth(statusCode, hasError);
+    const halfOpen = this.#probing.delete(target.name);
+    if (!target.circuitBreaker && health !== 'gone' && !halfOpen) return;
+    const settings = target.circuitBreaker ?? { failures: Number.POSITIVE_INFINITY, cooldownMs: 0 };
+    const action = this.#breakers.onAttempt(target.name, health, halfOpen, settings, now);
+    if (action.kind === 'none') return;
+    try {
+      if (action.kind === 'pause') {
+        await this.#store.pauseTarget(target.name, action.until, action.reason, now);
+        this.#logger.warn(
+          { target: target.name, until: action.until === null ? null : new Date(action.until).toISOString(), reason: action.reason },
+          'target paused',
+        );
+      } else {
+        await this.#store.resumeTarget(target.name);
+        this.#logger.info({ target: target.name }, 'target resumed: the probe after the cool-down succeeded');
+      }
+    } catch (error) {
+      this.#logger.error({ err: error, target: target.name }, 'could not store the circuit breaker state');
+    }
+    this.#pauses = null;
   }
 
   /** A delivery for a target the current config no longer has: dead-letter it so it cannot spin. */

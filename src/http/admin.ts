@@ -86,6 +86,31 @@ export function createAdminRouter(options: AdminOptions): Router {
     res.status(202).json({ replayed });
   });
 
+  router.get('/targets', async function listPausedTargets(_req: Request, res: Response) {
+    const at = now();
+    const pauses = await store.targetPauses();
+    res.json({
+      items: pauses.map((p) => ({
+        target: p.target,
+        state: p.until === null || p.until > at ? 'paused' : 'half_open',
+        paused_until: p.until === null ? null : new Date(p.until).toISOString(),
+        since: new Date(p.since).toISOString(),
+        reason: p.reason,
+      })),
+    });
+  });
+
+  router.post('/targets/:name/resume', async function resumeTarget(req: Request, res: Response) {
+    const name = String(req.params.name);
+    if (!(await store.resumeTarget(name))) {
+      res.status(404).json({ error: `target "${name}" is not paused` });
+      return;
+    }
+    logger.info({ target: name }, 'target resumed (admin API)');
+    options.notifyWorker();
+    res.json({ resumed: name });
+  });
+
   // Text, not express.json(): the body is parsed here whatever its Content-Type, and a malformed
   // one is a 400 naming it rather than the app's generic error.
   router.post('/replay', express.text({ type: () => true, limit: '16kb' }), async function replayMatching(req: Request, res: Response) {

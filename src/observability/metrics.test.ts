@@ -43,6 +43,16 @@ function attempt(overrides: Partial<AttemptInfo>): AttemptInfo {
 }
 
 describe('createMetrics', () => {
+  it('shows a paused target as 1 and a half-open one as 0.5', async () => {
+    await store.pauseTarget('gone', null, '410', NOW - 1000);
+    await store.pauseTarget('cooling', NOW + 60_000, 'circuit open', NOW - 1000);
+    await store.pauseTarget('probing', NOW - 1, 'circuit open', NOW - 60_000);
+    const m = await scrape();
+    expect(m.value('hookgate_target_paused', { target: 'gone' })).toBe(1);
+    expect(m.value('hookgate_target_paused', { target: 'cooling' })).toBe(1);
+    expect(m.value('hookgate_target_paused', { target: 'probing' })).toBe(0.5);
+  });
+
   it('exposes every family with its type, and the default process metrics prefixed hookgate_', async () => {
     const m = await scrape();
     expect(Object.fromEntries([...m.types].filter(([name]) => !name.startsWith('hookgate_process') && !name.startsWith('hookgate_nodejs')))).toEqual({
@@ -53,6 +63,7 @@ describe('createMetrics', () => {
       hookgate_dead_letters_total: 'counter',
       hookgate_queue_depth: 'gauge',
       hookgate_queue_oldest_pending_age_seconds: 'gauge',
+      hookgate_target_paused: 'gauge',
       hookgate_config_info: 'gauge',
     });
     expect(m.types.get('hookgate_process_cpu_user_seconds_total')).toBe('counter');

@@ -17,7 +17,7 @@ export const UNKNOWN_PROVIDER_LABEL = '(unknown)';
 const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface MetricsOptions {
-  readonly store: Pick<Store, 'queueStats'>;
+  readonly store: Pick<Store, 'queueStats' | 'targetPauses'>;
   /** The config in force: its sha256 and the provider names that are real label values. */
   readonly config: () => { readonly sha256: string; readonly providers: ReadonlyMap<string, unknown> };
   readonly logger?: Logger;
@@ -114,6 +114,18 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const stats = await queueStats();
       this.reset();
       for (const row of stats) this.set({ target: row.target }, (row.oldestPendingAgeMs ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'hookgate_target_paused',
+    help: 'Targets the worker is not sending to: 1 while paused (circuit open or 410 Gone), 0.5 half-open (cool-down over, probing).',
+    labelNames: ['target'] as const,
+    registers,
+    async collect() {
+      const pauses = await options.store.targetPauses().catch(() => []);
+      this.reset();
+      const at = now();
+      for (const pause of pauses) this.set({ target: pause.target }, pause.until === null || pause.until > at ? 1 : 0.5);
     },
   });
   new Gauge({

@@ -150,6 +150,16 @@ function compileTarget(name: string, target: TargetConfig): CompiledTarget {
         ? Object.freeze({ requests: limit.requests, perMs: requireDuration(limit.per, `${where}.rateLimit.per`) })
         : null,
     concurrency: limit?.concurrency ?? DEFAULTS.concurrency,
+    circuitBreaker:
+      target.circuitBreaker?.enabled === false
+        ? null
+        : Object.freeze({
+            failures: target.circuitBreaker?.failures ?? DEFAULTS.breakerFailures,
+            cooldownMs:
+              target.circuitBreaker?.cooldown === undefined
+                ? DEFAULTS.breakerCooldownMs
+                : requireDuration(target.circuitBreaker.cooldown, `${where}.circuitBreaker.cooldown`),
+          }),
   });
 }
 

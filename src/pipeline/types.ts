@@ -34,6 +34,8 @@ export interface CompiledTarget {
   /** Sliding-window limit; null when the target has none. */
   readonly rateLimit: { readonly requests: number; readonly perMs: number } | null;
   readonly concurrency: number;
+  /** Consecutive failures before a pause, and its length; null: never paused for failures. */
+  readonly circuitBreaker: { readonly failures: number; readonly cooldownMs: number } | null;
 }
 
 export interface CompiledRoute {
@@ -82,6 +84,8 @@ export const DEFAULTS = {
   initialDelayMs: 5_000,
   maxDelayMs: 2 * 3_600_000,
   concurrency: 10,
+  breakerFailures: 10,
+  breakerCooldownMs: 60_000,
   leaseMs: 30_000,
   stripeToleranceMs: 5 * 60_000,
   toleranceMs: 5 * 60_000,

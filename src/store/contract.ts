@@ -9,6 +9,7 @@ import { claimContract } from './contract-claim.ts';
 import { completeContract } from './contract-complete.ts';
 import { insertContract } from './contract-insert.ts';
 import { listContract } from './contract-list.ts';
+import { pauseContract } from './contract-pause.ts';
 import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
@@ -48,5 +49,6 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     queueContract(ctx);
     listContract(ctx);
     purgeContract(ctx);
+    pauseContract(ctx);
   });
 }

@@ -51,7 +51,7 @@ describe('PostgresStore', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
       [schema],
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(['attempts', 'deliveries', 'events', 'schema_migrations', 'target_pacing']);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(['attempts', 'deliveries', 'events', 'schema_migrations', 'target_pacing', 'target_pauses']);
   });
 
   it('cancels a statement that runs past the statement timeout', async () => {

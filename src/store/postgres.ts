@@ -35,6 +35,7 @@ import type {
   Page,
   Store,
   StoredEvent,
+  TargetPause,
   TargetQueueStats,
   Transition,
 } from './types.ts';
@@ -162,7 +163,11 @@ export class PostgresStore implements Store {
 
   async replay(deliveryIds: readonly string[], now: number): Promise<number> {
     if (deliveryIds.length === 0) return 0;
-    return this.changed(SQL.replay, [deliveryIds, now]);
+    const changed = await this.changed(SQL.replay, [deliveryIds, now]);
+    if (changed > 0) {
+      await this.changed('DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries WHERE id = ANY($1::text[]))', [deliveryIds]);
+    }
+    return changed;
   }
 
   async replayMatching(filter: DeliveryFilter, now: number, dryRun: boolean): Promise<number> {
@@ -180,7 +185,29 @@ export class PostgresStore implements Store {
       where,
       { now },
     );
+    // Lift the targets' pauses first: the update changes the rows the filter selects.
+    const resume = withWhere((w) => `DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries ${w})`, where);
+    await this.changed(resume.text, resume.values);
     return this.changed(update.text, update.values);
+  }
+
+  async pauseTarget(target: string, until: number | null, reason: string, now: number): Promise<void> {
+    await this.changed(
+      `INSERT INTO target_pauses (target, until, reason, since) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (target) DO UPDATE SET until = EXCLUDED.until, reason = EXCLUDED.reason, since = EXCLUDED.since`,
+      [target, until, reason, now],
+    );
+  }
+
+  async resumeTarget(target: string): Promise<boolean> {
+    return (await this.changed('DELETE FROM target_pauses WHERE target = $1', [target])) > 0;
+  }
+
+  async targetPauses(): Promise<TargetPause[]> {
+    const rows = await this.rows<{ target: string; until: string | null; reason: string; since: string }>(
+      'SELECT target, until, reason, since FROM target_pauses ORDER BY target',
+    );
+    return rows.map((r) => ({ target: r.target, until: r.until === null ? null : Number(r.until), reason: r.reason, since: Number(r.since) }));
   }
 
   async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {

@@ -41,6 +41,7 @@ import type {
   Page,
   Store,
   StoredEvent,
+  TargetPause,
   TargetQueueStats,
   Transition,
 } from './types.ts';
@@ -177,7 +178,18 @@ export class SqliteStore implements Store {
   async replay(deliveryIds: readonly string[], now: number): Promise<number> {
     if (deliveryIds.length === 0) return 0;
     this.group.flush();
-    return this.p.s.replay.run({ ids: JSON.stringify(deliveryIds), now }).changes;
+    const db = this.db;
+    const s = this.p.s;
+    const ids = JSON.stringify(deliveryIds);
+    return db.transaction(function replayAndResume() {
+      const changed = s.replay.run({ ids, now }).changes;
+      if (changed > 0) {
+        db.prepare(
+          'DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries WHERE id IN (SELECT value FROM json_each(?)))',
+        ).run(ids);
+      }
+      return changed;
+    })();
   }
 
   async replayMatching(filter: DeliveryFilter, now: number, dryRun: boolean): Promise<number> {
@@ -186,12 +198,35 @@ export class SqliteStore implements Store {
     if (dryRun) {
       return this.filteredStatement<number>(`SELECT COUNT(*) FROM deliveries ${where.sql}`).pluck().get(where.params) ?? 0;
     }
+    const resume = this.filteredStatement(`DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries ${where.sql})`);
     const update = this.filteredStatement(`
       UPDATE deliveries
       SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
       ${where.sql}`);
-    return update.run({ ...where.params, now }).changes;
+    return this.db.transaction(function replayMatchingAndResume() {
+      resume.run(where.params);
+      return update.run({ ...where.params, now }).changes;
+    })();
+  }
+
+  async pauseTarget(target: string, until: number | null, reason: string, now: number): Promise<void> {
+    this.group.flush();
+    this.db
+      .prepare('INSERT INTO target_pauses (target, until, reason, since) VALUES (?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET until = excluded.until, reason = excluded.reason, since = excluded.since')
+      .run(target, until, reason, now);
+  }
+
+  async resumeTarget(target: string): Promise<boolean> {
+    this.group.flush();
+    return this.db.prepare('DELETE FROM target_pauses WHERE target = ?').run(target).changes > 0;
+  }
+
+  async targetPauses(): Promise<TargetPause[]> {
+    return this.db
+      .prepare<[], TargetPause>('SELECT target, until, reason, since FROM target_pauses ORDER BY target')
+      .all()
+      .map((row) => ({ target: row.target, until: row.until, reason: row.reason, since: row.since }));
   }
 
   async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {

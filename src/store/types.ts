@@ -152,6 +152,15 @@ export interface ClaimRequest {
   readonly workerId: string;
 }
 
+/** A target the worker must not send to (circuit breaker, or 410 Gone). */
+export interface TargetPause {
+  readonly target: string;
+  /** When the cool-down ends (then the target is half-open); null: until a person lifts it. */
+  readonly until: number | null;
+  readonly reason: string;
+  readonly since: number;
+}
+
 export interface TargetQueueStats {
   readonly target: string;
   readonly pending: number;
@@ -196,10 +205,19 @@ export interface Store {
   release(deliveryIds: readonly string[], workerId: string): Promise<void>;
   /** SQLite start-up: every in_flight delivery back to pending, due now (a single process owns the file). */
   recoverInFlight(now: number): Promise<number>;
-  /** Re-queue dead (or any non-pending) deliveries: pending, due now, attemptsInRound reset. */
+  /**
+   * Re-queue dead (or any non-pending) deliveries: pending, due now, attemptsInRound reset. A
+   * replay is a person's decision, so it also lifts any pause of the targets of those deliveries.
+   */
   replay(deliveryIds: readonly string[], now: number): Promise<number>;
-  /** Count (dryRun) or re-queue the deliveries matching a filter. */
+  /** Count (dryRun) or re-queue the deliveries matching a filter (lifting their targets' pauses). */
   replayMatching(filter: DeliveryFilter, now: number, dryRun: boolean): Promise<number>;
+  /** Pause a target (insert or replace): the worker claims nothing for it before `until`. */
+  pauseTarget(target: string, until: number | null, reason: string, now: number): Promise<void>;
+  /** Lift a target's pause; false when it had none. */
+  resumeTarget(target: string): Promise<boolean>;
+  /** Every stored pause, expired ones included (an expired pause means half-open). */
+  targetPauses(): Promise<TargetPause[]>;
   listEvents(filter: EventFilter): Promise<Page<StoredEvent>>;
   getEvent(id: string): Promise<EventWithDeliveries | null>;
   listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>>;

@@ -84,4 +84,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'target pauses (circuit breaker, 410 Gone)',
+    sql: `
+      CREATE TABLE target_pauses (
+        target text PRIMARY KEY,
+        until  bigint,
+        reason text NOT NULL,
+        since  bigint NOT NULL
+      );
+    `,
+  },
 ];

@@ -82,4 +82,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       DROP INDEX deliveries_due;
     `,
   },
+  {
+    version: 3,
+    name: 'target pauses (circuit breaker, 410 Gone)',
+    sql: `
+      CREATE TABLE target_pauses (
+        target TEXT PRIMARY KEY,
+        until  INTEGER,
+        reason TEXT NOT NULL,
+        since  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
