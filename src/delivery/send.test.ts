@@ -176,6 +176,15 @@ describe('send', () => {
     expect(s.connections).toBeLessThanOrEqual(2);
   });
 
+  it('opens a fresh connection for every routine fire (no stale keep-alive socket can eat one)', async () => {
+    const s = await sink((_req, res) => res.writeHead(200).end('{}'));
+    const dispatcher = agent();
+    for (let i = 0; i < 4; i++) await send(target(s.url, { kind: 'routine' }), { body, idempotencyKey: 'k' }, { dispatcher });
+    expect(s.received).toHaveLength(4);
+    expect(s.connections).toBe(4);
+    expect(s.received.every((r) => r.headers.connection === 'close')).toBe(true);
+  });
+
   it('reports a refused connection as not sent', async () => {
     const s = await sink((_req, res) => res.end());
     await s.close();

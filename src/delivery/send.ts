@@ -60,6 +60,7 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_C
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 let shared: Agent | null = null;
+let routines: Agent | null = null;
 
 /** The process-wide Agent: one connection pool per origin, kept alive and reused. */
 export function sharedDispatcher(): Dispatcher {
@@ -67,11 +68,23 @@ export function sharedDispatcher(): Dispatcher {
   return shared;
 }
 
-/** Close the shared Agent (shutdown, tests). A later send creates a new one. */
+/**
+ * Routine fires get a fresh connection each (and `reset`, so none is kept). A POST written on a
+ * kept-alive socket the server had just closed fails after "sending", which for a routine means
+ * an `unknown` dead letter that a person must look at; a new socket cannot have that race.
+ * Fires are few and rate-limited, so the extra handshake costs little.
+ */
+function routineDispatcher(): Dispatcher {
+  routines ??= new Agent({ keepAliveTimeout: 1, keepAliveMaxTimeout: 1 });
+  return routines;
+}
+
+/** Close the shared Agents (shutdown, tests). A later send creates new ones. */
 export async function closeSharedDispatcher(): Promise<void> {
-  const agent = shared;
+  const agents = [shared, routines];
   shared = null;
-  if (agent) await agent.close();
+  routines = null;
+  await Promise.all(agents.map((agent) => agent?.close()));
 }
 
 /** Every header of a request to `target`: its own (content type, auth, extras) plus the Idempotency-Key. */
@@ -122,7 +135,7 @@ export async function send(
     signal.addEventListener('abort', onAbort, { once: true });
     cleanups.push(() => signal.removeEventListener('abort', onAbort));
   });
-  const exchanged = exchange(target, delivery, options.dispatcher ?? sharedDispatcher(), controller.signal, progress, keepLimit).then(
+  const exchanged = exchange(target, delivery, options.dispatcher ?? (target.kind === 'routine' ? routineDispatcher() : sharedDispatcher()), controller.signal, progress, keepLimit).then(
     () => 'done' as const,
     (error: unknown) => ({ error }),
   );
@@ -172,6 +185,8 @@ async function exchange(
     headers: requestHeaders(target, delivery.idempotencyKey),
     body: delivery.body,
     signal,
+    // No keep-alive for a routine: see routineDispatcher().
+    reset: target.kind === 'routine',
     // Our own timer covers the whole exchange; these are only a backstop.
     headersTimeout: target.timeoutMs + 1_000,
     bodyTimeout: target.timeoutMs + 1_000,
