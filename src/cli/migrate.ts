@@ -5,7 +5,6 @@
  * Exit 0 when the store is up to date, 1 on any failure. No message ever repeats the URL: it may
  * hold a password.
  */
-import path from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
@@ -76,9 +75,9 @@ export async function runMigrate(options: MigrateCommandOptions, io: MigrateIo):
 
 /** The URL to migrate, or an error message. */
 function chooseStore(options: MigrateCommandOptions, env: Record<string, string | undefined>, io: MigrateIo): StoreChoice | string {
-  if (options.store !== undefined && options.store !== '') return { url: resolveCliStore(options.store, io.cwd ?? process.cwd()), source: '--store' };
+  if (options.store !== undefined && options.store !== '') return { url: resolveStoreUrl(options.store, io.cwd ?? process.cwd()), source: '--store' };
   const fromEnv = env.HOOKGATE_STORE;
-  if (fromEnv !== undefined && fromEnv !== '') return { url: resolveCliStore(fromEnv, io.cwd ?? process.cwd()), source: 'HOOKGATE_STORE' };
+  if (fromEnv !== undefined && fromEnv !== '') return { url: resolveStoreUrl(fromEnv, io.cwd ?? process.cwd()), source: 'HOOKGATE_STORE' };
 
   const file = configPathOption(options.config, env);
   // Validate mode: secrets the store does not need (provider secrets, routine tokens) may be unset.
@@ -95,13 +94,6 @@ function chooseStore(options: MigrateCommandOptions, env: Record<string, string 
   return { url: resolveStoreUrl(raw, loaded.dir), source: file };
 }
 
-/** A --store / HOOKGATE_STORE sqlite path is relative to the working directory (as for serve). */
-function resolveCliStore(url: string, cwd: string): string {
-  if (!url.startsWith('sqlite:')) return url;
-  const file = url.slice('sqlite:'.length);
-  if (file === ':memory:' || file.startsWith('//') || path.isAbsolute(file)) return url;
-  return `sqlite:${path.resolve(cwd, file)}`;
-}
 
 /** "postgres store (schema x) from --store": the kind and origin, never the URL. */
 function describeStore(kind: string, choice: StoreChoice): string {

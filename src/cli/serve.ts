@@ -17,7 +17,7 @@ import { createRequestListener } from '../http/lean-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createMetricsHandler } from '../observability/metrics-http.ts';
-import { compileConfig } from '../pipeline/compile.ts';
+import { compileConfig, resolveStoreUrl } from '../pipeline/compile.ts';
 import { DEFAULTS, type CompiledConfig } from '../pipeline/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { openStore } from '../store/open.ts';
@@ -47,20 +47,32 @@ export interface RunningServer {
   shutdown(signal: string): Promise<void>;
 }
 
-/** Load and compile, or print every diagnostic and return null. */
-export function loadAndCompile(file: string, logger: Logger, env?: Record<string, string | undefined>): CompiledConfig | null {
+export interface Refusal {
+  /** Lines `file:line:col error code message`, for a person. */
+  readonly errors: readonly string[];
+  readonly missingEnv: readonly string[];
+}
+
+/** Load and compile; a refused file is logged with every diagnostic and described for stderr. */
+export function loadAndCompile(
+  file: string,
+  logger: Logger,
+  env?: Record<string, string | undefined>,
+): { readonly config: CompiledConfig } | { readonly config: null; readonly refusal: Refusal } {
   const loaded = loadConfigFile(file, { mode: 'serve', ...(env ? { env } : {}) });
   const diagnostics = loaded.diagnostics.map(formatDiagnostic);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     logger.error({ file, diagnostics, missingEnv: loaded.missingEnv }, 'config refused');
-    return null;
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    return { config: null, refusal: { errors, missingEnv: loaded.missingEnv } };
   }
   if (diagnostics.length > 0) logger.warn({ file, diagnostics }, 'config warnings');
   try {
-    return compileConfig(loaded.config, { path: loaded.absPath, dir: loaded.dir, sha256: loaded.sha256 });
+    return { config: compileConfig(loaded.config, { path: loaded.absPath, dir: loaded.dir, sha256: loaded.sha256 }) };
   } catch (err) {
-    logger.error({ file, error: (err as Error).message }, 'config refused');
-    return null;
+    const error = (err as Error).message;
+    logger.error({ file, error }, 'config refused');
+    return { config: null, refusal: { errors: [error], missingEnv: [] } };
   }
 }
 
@@ -68,20 +80,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   const logger = options.logger ?? createLogger();
   const env = options.env ?? process.env;
   const file = configPathOption(options.config, env);
-  const initial = loadAndCompile(file, logger, env);
-  if (!initial) {
+  const first = loadAndCompile(file, logger, env);
+  if (first.config === null) {
     // Also in plain words for the person at the terminal (the JSON line above is for log shippers).
-    const loaded = loadConfigFile(file, { mode: 'serve', env });
-    const lines = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-    process.stderr.write(`hookgate: refusing to start with ${file}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
-    if (loaded.missingEnv.length > 0) process.stderr.write(`hookgate: set ${loaded.missingEnv.join(', ')} (or load them with --env-file)\n`);
+    const { errors, missingEnv } = first.refusal;
+    process.stderr.write(`hookgate: refusing to start with ${file}:\n${errors.map((l) => `  ${l}`).join('\n')}\n`);
+    if (missingEnv.length > 0) process.stderr.write(`hookgate: set ${missingEnv.join(', ')} (or load them with --env-file)\n`);
     return null;
   }
+  const initial = first.config;
   let current = initial;
 
   // Flag over environment over file; the file's sqlite path is already relative to its folder.
   const override = options.store ?? env.HOOKGATE_STORE;
-  const storeUrl = override ? resolveCliStore(override) : initial.store;
+  const storeUrl = override ? resolveStoreUrl(override, process.cwd()) : initial.store;
   const lease = leaseFromEnv(env.HOOKGATE_LEASE);
   if (typeof lease === 'string') {
     logger.error({ error: lease }, 'invalid HOOKGATE_LEASE');
@@ -173,7 +185,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   );
 
   function reload(reason: string): boolean {
-    const next = loadAndCompile(file, logger, env);
+    const { config: next } = loadAndCompile(file, logger, env);
     if (!next) {
       logger.error({ reason }, 'reload refused: keeping the previous config');
       return false;
@@ -231,13 +243,6 @@ function leaseFromEnv(raw: string | undefined): { leaseMs: number; leaseGraceMs:
   return { leaseMs: ms, leaseGraceMs: Math.min(DEFAULT_LEASE_GRACE_MS, ms) };
 }
 
-/** A --store / HOOKGATE_STORE sqlite path is relative to the working directory. */
-function resolveCliStore(url: string): string {
-  if (!url.startsWith('sqlite:')) return url;
-  const file = url.slice('sqlite:'.length);
-  if (file === ':memory:' || path.isAbsolute(file)) return url;
-  return `sqlite:${path.resolve(file)}`;
-}
 
 /** Watch the config's folder (editors replace files by rename) and debounce bursts of events. */
 function watchConfig(file: string, onChange: () => void): FSWatcher | null {

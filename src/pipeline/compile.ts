@@ -100,11 +100,14 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
   });
 }
 
-/** `sqlite:./x.db` is relative to the config's folder; other URLs pass through. */
+/**
+ * A relative `sqlite:./x.db` resolved against `dir`: the config's folder for the file's `store`,
+ * the working directory for --store and $HOOKGATE_STORE. Other URLs pass through.
+ */
 export function resolveStoreUrl(url: string, dir: string): string {
   if (!url.startsWith('sqlite:')) return url;
   const file = url.slice('sqlite:'.length);
-  if (file === ':memory:' || path.isAbsolute(file)) return url;
+  if (file === ':memory:' || file.startsWith('//') || path.isAbsolute(file)) return url;
   return `sqlite:${path.resolve(dir, file)}`;
 }
 
