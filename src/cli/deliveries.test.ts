@@ -6,7 +6,8 @@ import { finishedDelivery, pendingDelivery } from '../http/admin-test-fixtures.t
 import { T0 } from '../store/contract-fixtures.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
-import { alignColumns, cliStoreUrl, runDeliveries, type CliIo } from './deliveries.ts';
+import { alignColumns, runDeliveries, type CliIo } from './deliveries.ts';
+import { chooseStore } from './store-url.ts';
 
 const CONFIG = `version: 1
 store: sqlite:./data/cli.db
@@ -41,20 +42,20 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('cliStoreUrl', () => {
+describe('chooseStore', () => {
   it('takes --store over $HOOKGATE_STORE over the config, relative paths from the working directory or the config folder', () => {
     const sub = path.join(dir, 'sub');
     mkdirSync(sub);
     writeFileSync(path.join(sub, 'routes.yaml'), CONFIG);
-    expect(cliStoreUrl({ config: 'sub/routes.yaml' }, { env: {}, cwd: dir })).toBe(`sqlite:${path.join(sub, 'data/cli.db')}`);
-    expect(cliStoreUrl({ config: 'sub/routes.yaml' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir })).toBe(`sqlite:${path.join(dir, 'x.db')}`);
-    expect(cliStoreUrl({ store: 'sqlite:./y.db' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir })).toBe(`sqlite:${path.join(dir, 'y.db')}`);
-    expect(cliStoreUrl({}, { env: { HOOKGATE_CONFIG: 'sub/routes.yaml' }, cwd: dir })).toBe(`sqlite:${path.join(sub, 'data/cli.db')}`);
+    expect(chooseStore({ config: 'sub/routes.yaml' }, { env: {}, cwd: dir }).url).toBe(`sqlite:${path.join(sub, 'data/cli.db')}`);
+    expect(chooseStore({ config: 'sub/routes.yaml' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir }).url).toBe(`sqlite:${path.join(dir, 'x.db')}`);
+    expect(chooseStore({ store: 'sqlite:./y.db' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir }).url).toBe(`sqlite:${path.join(dir, 'y.db')}`);
+    expect(chooseStore({}, { env: { HOOKGATE_CONFIG: 'sub/routes.yaml' }, cwd: dir }).url).toBe(`sqlite:${path.join(sub, 'data/cli.db')}`);
   });
 
   it('refuses an invalid config with its diagnostics', () => {
     writeFileSync(path.join(dir, 'bad.yaml'), 'version: 1\nroutes:\n  - { name: r1, from: nobody, to: a }\n');
-    expect(() => cliStoreUrl({ config: 'bad.yaml' }, { env: {}, cwd: dir })).toThrow(/bad\.yaml:\d+:\d+ error/);
+    expect(() => chooseStore({ config: 'bad.yaml' }, { env: {}, cwd: dir })).toThrow(/bad\.yaml:\d+:\d+ error/);
   });
 });
 

@@ -2,25 +2,16 @@
  * `hookgate deliveries [-c routes.yaml] [--store URL] [--status pending|delivered|dead]
  * [--route NAME] [--target NAME] [--limit N] [--json]`: list deliveries, newest first, as an
  * aligned table or as JSON lines (the admin API's shape). Safe while `serve` runs (SQLite WAL).
- * Also home of the store lookup that `hookgate replay` shares.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
-import { loadConfigFile } from '../config/load.ts';
 import { deliverySummaryView } from '../http/admin-views.ts';
 import { DELIVERY_STATUSES } from '../http/admin-params.ts';
-import { resolveStoreUrl } from '../pipeline/compile.ts';
-import { DEFAULTS } from '../pipeline/types.ts';
 import { openStore, sqlitePath } from '../store/open.ts';
 import type { Delivery, DeliveryFilter, Store } from '../store/types.ts';
-import { configPathOption, parsePositiveInt } from './options.ts';
-
-export interface StoreCommandOptions {
-  readonly config?: string;
-  readonly store?: string;
-}
+import { parsePositiveInt } from './options.ts';
+import { chooseStore, CommandFailure, type StoreCommandOptions } from './store-url.ts';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -30,31 +21,9 @@ export interface CliIo {
   readonly cwd?: string;
 }
 
-/** A failure to report on stderr with exit code 1. */
-export class CommandFailure extends Error {}
-
-/**
- * The store URL: --store, else $HOOKGATE_STORE (sqlite paths relative to the working directory),
- * else the config's `store` (relative to the config's folder). The config is loaded in validate
- * mode, so target tokens and other secrets this command does not need may be unset.
- */
-export function cliStoreUrl(options: StoreCommandOptions, io: Pick<CliIo, 'env' | 'cwd'>): string {
-  const env = io.env ?? process.env;
-  const cwd = io.cwd ?? process.cwd();
-  const override = options.store ?? (env.HOOKGATE_STORE === '' ? undefined : env.HOOKGATE_STORE);
-  if (override !== undefined) return resolveStoreUrl(override, cwd);
-  const file = configPathOption(options.config, env);
-  const loaded = loadConfigFile(file, { mode: 'validate', env, cwd });
-  if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-    throw new CommandFailure(`${file} is not usable (pass --store to skip it):\n${errors.join('\n')}`);
-  }
-  return resolveStoreUrl(loaded.config.store ?? DEFAULTS.store, loaded.dir);
-}
-
 /** Opens an existing store: a missing SQLite file is an error, not a new empty store. */
 export async function openCliStore(options: StoreCommandOptions, io: Pick<CliIo, 'env' | 'cwd'>): Promise<Store> {
-  const url = cliStoreUrl(options, io);
+  const { url } = chooseStore(options, io);
   const file = sqlitePath(url);
   if (file !== null && file !== ':memory:' && !existsSync(file)) {
     throw new CommandFailure(`no store at ${path.relative(io.cwd ?? process.cwd(), file) || file}: has \`hookgate serve\` run with this config? (or pass --store)`);

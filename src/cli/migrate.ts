@@ -6,19 +6,12 @@
  * hold a password.
  */
 import type { Command } from 'commander';
-import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
-import { loadConfigFile } from '../config/load.ts';
-import { DEFAULTS } from '../pipeline/types.ts';
-import { resolveStoreUrl } from '../pipeline/compile.ts';
 import { openStore, sqlitePath } from '../store/open.ts';
 import { isUnavailableError } from '../store/postgres-errors.ts';
 import type { Store } from '../store/types.ts';
-import { configPathOption } from './options.ts';
+import { chooseStore, CommandFailure, type StoreChoice, type StoreCommandOptions } from './store-url.ts';
 
-export interface MigrateCommandOptions {
-  readonly config?: string;
-  readonly store?: string;
-}
+export type MigrateCommandOptions = StoreCommandOptions;
 
 export interface MigrateIo {
   readonly out: (text: string) => void;
@@ -26,14 +19,6 @@ export interface MigrateIo {
   readonly env?: Record<string, string | undefined>;
   /** A relative -c path resolves against it (default process.cwd()). */
   readonly cwd?: string;
-}
-
-/** Where the store URL came from, for messages that must not show the URL itself. */
-type StoreSource = '--store' | 'HOOKGATE_STORE' | string;
-
-interface StoreChoice {
-  readonly url: string;
-  readonly source: StoreSource;
 }
 
 export function registerMigrate(program: Command): void {
@@ -52,10 +37,12 @@ export function registerMigrate(program: Command): void {
 
 /** The command's body: migrates, prints one line, returns the exit code (0 or 1). */
 export async function runMigrate(options: MigrateCommandOptions, io: MigrateIo): Promise<number> {
-  const env = io.env ?? process.env;
-  const choice = chooseStore(options, env, io);
-  if (typeof choice === 'string') {
-    io.err(`${choice}\n`);
+  let choice: StoreChoice;
+  try {
+    choice = chooseStore(options, io);
+  } catch (error) {
+    if (!(error instanceof CommandFailure)) throw error;
+    io.err(`migrate: ${error.message}\n`);
     return 1;
   }
   let store: Store;
@@ -72,28 +59,6 @@ export async function runMigrate(options: MigrateCommandOptions, io: MigrateIo):
     await store.close();
   }
 }
-
-/** The URL to migrate, or an error message. */
-function chooseStore(options: MigrateCommandOptions, env: Record<string, string | undefined>, io: MigrateIo): StoreChoice | string {
-  if (options.store !== undefined && options.store !== '') return { url: resolveStoreUrl(options.store, io.cwd ?? process.cwd()), source: '--store' };
-  const fromEnv = env.HOOKGATE_STORE;
-  if (fromEnv !== undefined && fromEnv !== '') return { url: resolveStoreUrl(fromEnv, io.cwd ?? process.cwd()), source: 'HOOKGATE_STORE' };
-
-  const file = configPathOption(options.config, env);
-  // Validate mode: secrets the store does not need (provider secrets, routine tokens) may be unset.
-  const loaded = loadConfigFile(file, { mode: 'validate', env, ...(io.cwd === undefined ? {} : { cwd: io.cwd }) });
-  if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-    return `migrate: ${file} is not usable (or pass --store / set HOOKGATE_STORE):\n${errors.join('\n')}`;
-  }
-  const raw = loaded.config.store ?? DEFAULTS.store;
-  if (raw.trim() === '') {
-    const missing = loaded.missingEnv.length > 0 ? ` (unset: ${loaded.missingEnv.join(', ')})` : '';
-    return `migrate: ${file}: store is empty after \${...} substitution${missing}; set it, or pass --store / set HOOKGATE_STORE`;
-  }
-  return { url: resolveStoreUrl(raw, loaded.dir), source: file };
-}
-
 
 /** "postgres store (schema x) from --store": the kind and origin, never the URL. */
 function describeStore(kind: string, choice: StoreChoice): string {

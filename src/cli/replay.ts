@@ -8,7 +8,8 @@ import { Option, type Command } from 'commander';
 import { REPLAY_STATUSES } from '../http/admin-params.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from '../http/admin-time.ts';
 import type { DeliveryFilter, Store } from '../store/types.ts';
-import { withCliStore, type CliIo, type StoreCommandOptions } from './deliveries.ts';
+import { withCliStore, type CliIo } from './deliveries.ts';
+import type { StoreCommandOptions } from './store-url.ts';
 
 export interface ReplayOptions extends StoreCommandOptions {
   readonly status?: (typeof REPLAY_STATUSES)[number];
