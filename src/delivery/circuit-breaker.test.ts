@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptHealth, CircuitBreakers } from './circuit-breaker.ts';
+import { attemptHealth, CircuitBreakers, pauseState } from './circuit-breaker.ts';
 
 describe('attemptHealth', () => {
   it.each([
@@ -57,5 +57,17 @@ describe('CircuitBreakers', () => {
     b.onAttempt('a', 'failing', false, settings, 0);
     expect(b.onAttempt('b', 'failing', false, settings, 0)).toEqual({ kind: 'none' });
     expect(b.consecutiveFailures('a')).toBe(2);
+  });
+});
+
+describe('pauseState', () => {
+  const pause = (until: number | null) => ({ target: 't', until, reason: 'r', since: 0 });
+  it.each([
+    [null, 1_000, 'paused'],
+    [2_000, 1_000, 'paused'],
+    [1_000, 1_000, 'half_open'],
+    [500, 1_000, 'half_open'],
+  ] as const)('until %s at %s is %s', (until, now, expected) => {
+    expect(pauseState(pause(until), now)).toBe(expected);
   });
 });

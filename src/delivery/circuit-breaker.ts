@@ -7,6 +7,16 @@
  * of consecutive failures is per process.
  */
 
+import type { TargetPause } from '../store/types.ts';
+
+/**
+ * `paused` while the cool-down runs or until a person lifts it (until null); `half_open` once the
+ * cool-down is over (the pause stays stored until a probe succeeds).
+ */
+export function pauseState(pause: TargetPause, now: number): 'paused' | 'half_open' {
+  return pause.until === null || pause.until > now ? 'paused' : 'half_open';
+}
+
 /** How an attempt speaks of the target's health (not of the payload). */
 export type AttemptHealth = 'healthy' | 'failing' | 'neutral' | 'gone';
 

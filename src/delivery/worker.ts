@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { attemptHealth, CircuitBreakers } from './circuit-breaker.ts';
+import { attemptHealth, CircuitBreakers, pauseState } from './circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
 import { DEFAULTS } from '../pipeline/types.ts';
@@ -190,7 +190,7 @@ export class DeliveryWorker {
         continue;
       }
       const pause = pauses.get(name);
-      if (pause && (pause.until === null || pause.until > now)) {
+      if (pause && pauseState(pause, now) === 'paused') {
         // Paused: its deliveries wait in the store. A manual pause waits for a replay or resume.
         wakeAt = Math.min(wakeAt, pause.until ?? now + PAUSE_RECHECK_MS);
         continue;

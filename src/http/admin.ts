@@ -4,6 +4,7 @@
  * out, snake_case fields, ISO times. A replay re-queues the stored body with the same
  * Idempotency-Key and wakes this process's worker.
  */
+import { pauseState } from '../delivery/circuit-breaker.ts';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../observability/logger.ts';
 import { CursorError } from '../store/cursor.ts';
@@ -92,7 +93,7 @@ export function createAdminRouter(options: AdminOptions): Router {
     res.json({
       items: pauses.map((p) => ({
         target: p.target,
-        state: p.until === null || p.until > at ? 'paused' : 'half_open',
+        state: pauseState(p, at),
         paused_until: p.until === null ? null : new Date(p.until).toISOString(),
         since: new Date(p.since).toISOString(),
         reason: p.reason,

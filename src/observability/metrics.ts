@@ -3,6 +3,7 @@
  * and worker hooks, queue gauges read from the store at scrape time, the config's sha256, and the
  * default process metrics, all prefixed `hookgate_`.
  */
+import { pauseState } from '../delivery/circuit-breaker.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptInfo } from '../delivery/worker.ts';
 import type { ErrorCode } from '../errors.ts';
@@ -125,7 +126,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const pauses = await options.store.targetPauses().catch(() => []);
       this.reset();
       const at = now();
-      for (const pause of pauses) this.set({ target: pause.target }, pause.until === null || pause.until > at ? 1 : 0.5);
+      for (const pause of pauses) this.set({ target: pause.target }, pauseState(pause, at) === 'paused' ? 1 : 0.5);
     },
   });
   new Gauge({

@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { AttemptRow, DeliveryRow, EventRow } from './sqlite-rows.ts';
+import type { TargetPause } from './types.ts';
 
 type Params = Record<string, string | number | Buffer | null>;
 type Stmt<P extends Params, R = unknown> = Statement<[P], R>;
@@ -77,6 +78,10 @@ export interface Statements {
   deleteEmptyEvents: Stmt<{ ids: string }>;
   purgeEvents: Stmt<{ cutoff: number; batch: number }>;
   ping: Stmt0<number>;
+  pauseTarget: Stmt<{ target: string; until: number | null; reason: string; since: number }>;
+  resumeTarget: Stmt<{ target: string }>;
+  targetPauses: Stmt0<TargetPause>;
+  resumeTargetsOf: Stmt<{ ids: string }>;
 }
 
 export function prepareStatements(db: Database): Statements {
@@ -164,5 +169,12 @@ export function prepareStatements(db: Database): Statements {
             OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status <> 'delivered'))
         LIMIT @batch)`),
     ping: stmt0<number>(`SELECT 1`).pluck(),
+    pauseTarget: stmt(`
+      INSERT INTO target_pauses (target, until, reason, since) VALUES (@target, @until, @reason, @since)
+      ON CONFLICT (target) DO UPDATE SET until = excluded.until, reason = excluded.reason, since = excluded.since`),
+    resumeTarget: stmt(`DELETE FROM target_pauses WHERE target = @target`),
+    targetPauses: stmt0<TargetPause>(`SELECT target, until, reason, since FROM target_pauses ORDER BY target`),
+    resumeTargetsOf: stmt(`
+      DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries WHERE id IN (SELECT value FROM json_each(@ids)))`),
   };
 }

@@ -183,11 +183,7 @@ export class SqliteStore implements Store {
     const ids = JSON.stringify(deliveryIds);
     return db.transaction(function replayAndResume() {
       const changed = s.replay.run({ ids, now }).changes;
-      if (changed > 0) {
-        db.prepare(
-          'DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries WHERE id IN (SELECT value FROM json_each(?)))',
-        ).run(ids);
-      }
+      if (changed > 0) s.resumeTargetsOf.run({ ids });
       return changed;
     })();
   }
@@ -212,21 +208,16 @@ export class SqliteStore implements Store {
 
   async pauseTarget(target: string, until: number | null, reason: string, now: number): Promise<void> {
     this.group.flush();
-    this.db
-      .prepare('INSERT INTO target_pauses (target, until, reason, since) VALUES (?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET until = excluded.until, reason = excluded.reason, since = excluded.since')
-      .run(target, until, reason, now);
+    this.p.s.pauseTarget.run({ target, until, reason, since: now });
   }
 
   async resumeTarget(target: string): Promise<boolean> {
     this.group.flush();
-    return this.db.prepare('DELETE FROM target_pauses WHERE target = ?').run(target).changes > 0;
+    return this.p.s.resumeTarget.run({ target }).changes > 0;
   }
 
   async targetPauses(): Promise<TargetPause[]> {
-    return this.db
-      .prepare<[], TargetPause>('SELECT target, until, reason, since FROM target_pauses ORDER BY target')
-      .all()
-      .map((row) => ({ target: row.target, until: row.until, reason: row.reason, since: row.since }));
+    return this.p.s.targetPauses.all();
   }
 
   async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {
