@@ -13,6 +13,7 @@ import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { DEFAULT_LEASE_GRACE_MS, DeliveryWorker } from '../delivery/worker.ts';
 import { adminToken, createAdminRouter } from '../http/admin.ts';
 import { createApp, type AppOptions } from '../http/app.ts';
+import { createWebhookHandler } from '../http/ingress.ts';
 import { createRequestListener } from '../http/lean-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -158,11 +159,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
       extra?.mount?.(expressApp);
     },
   };
-  const app = createApp(runtime, appOptions);
+  // One webhook handler (and so one inbound rate limiter) for the lean listener and the app's route.
+  const webhooks = createWebhookHandler(runtime, appOptions);
+  const app = createApp(runtime, { ...appOptions, webhooks });
   const port = options.port ?? (env.PORT ? parsePort(env.PORT) : initial.server.port);
   const listening = await new Promise<Server>((resolve, reject) => {
     // POST /webhooks/* skips express's router (lean-server.ts); every other request goes to the app.
-    const s = createServer(createRequestListener(app, runtime, appOptions)).listen(port, () => resolve(s));
+    const s = createServer(createRequestListener(app, runtime, { ...appOptions, webhooks })).listen(port, () => resolve(s));
     s.once('error', reject);
   }).catch((err: Error) => {
     logger.error({ port, error: err.message }, 'cannot listen');

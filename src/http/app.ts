@@ -6,13 +6,18 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Runtime } from '../runtime.ts';
 import { createDemoEcho } from './demo-echo.ts';
 import { createReadyz, healthz } from './health.ts';
-import { createIngressHandler, type IngressOptions } from './ingress.ts';
+import { createIngressHandler, type IngressOptions, type WebhookHandler } from './ingress.ts';
 
 export interface AppOptions extends IngressOptions {
   /** Serve the demo routine endpoint under /_demo (HOOKGATE_DEMO_ECHO=1). */
   readonly demoEcho?: boolean;
   /** Mount POST /webhooks/:provider (false for serve --worker-only). Default true. */
   readonly ingress?: boolean;
+  /**
+   * The webhook handler to mount, when the caller shares one with the lean listener (one inbound
+   * rate limiter for every /webhooks/* request, whichever door it came through).
+   */
+  readonly webhooks?: WebhookHandler;
   /** Extra routers (admin API, metrics) mounted before the 404 handler. */
   readonly mount?: (app: express.Express) => void;
 }

@@ -111,8 +111,8 @@ export function createWebhookHandler(runtime: Runtime, options: IngressOptions =
 }
 
 /** The express door: `app.all('/webhooks/:provider', ...)`. */
-export function createIngressHandler(runtime: Runtime, options: IngressOptions = {}) {
-  const handle = createWebhookHandler(runtime, options);
+export function createIngressHandler(runtime: Runtime, options: IngressOptions & { readonly webhooks?: WebhookHandler } = {}) {
+  const handle = options.webhooks ?? createWebhookHandler(runtime, options);
   return function handleExpressWebhook(req: Request, res: Response): Promise<void> {
     return handle(req, res, {
       provider: String(req.params.provider),

@@ -14,6 +14,7 @@ import { compileConfig } from '../pipeline/compile.ts';
 import type { Runtime } from '../runtime.ts';
 import { openStore } from '../store/open.ts';
 import { createApp } from './app.ts';
+import { createWebhookHandler } from './ingress.ts';
 import { createRequestListener, webhookProvider } from './lean-server.ts';
 
 const STRIPE_SECRET = 'whsec_lean_test_secret';
@@ -224,5 +225,36 @@ describe('lean listener: worker-only', () => {
     const app = createApp(runtime, { ingress: false });
     expect(createRequestListener(app, runtime, { ingress: false })).toBe(app);
     await store.close();
+  });
+});
+
+describe('one webhook handler behind both doors', () => {
+  it('counts requests through the lean listener and the express route against one inbound limit', async () => {
+    const store = await openStore('sqlite::memory:');
+    const config = compileConfig(routesFile({ rateLimit: { requests: 2, per: '1m' } }), { path: '/tmp/routes.yaml', dir: '/tmp', sha256: 'f'.repeat(64) });
+    const runtime: Runtime = { config: () => config, store, logger: silentLogger(), notifyWorker: () => {}, state: { ready: true, shuttingDown: false } };
+    const webhooks = createWebhookHandler(runtime);
+    const app = createApp(runtime, { webhooks });
+    const servers = [createServer(app), createServer(createRequestListener(app, runtime, { webhooks }))];
+    try {
+      const urls = await Promise.all(
+        servers.map(async (s) => {
+          await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+          return `http://127.0.0.1:${(s.address() as AddressInfo).port}/webhooks/nobody`;
+        }),
+      );
+      const post = (url: string) => fetch(url, { method: 'POST', body: '{}' }).then((r) => r.status);
+      // Unknown provider (404) until the shared limit of 2 is spent, whichever door was used.
+      expect(await post(urls[0]!)).toBe(404);
+      expect(await post(urls[1]!)).toBe(404);
+      expect(await post(urls[0]!)).toBe(429);
+      expect(await post(urls[1]!)).toBe(429);
+    } finally {
+      for (const s of servers) {
+        s.closeAllConnections();
+        await new Promise((resolve) => s.close(resolve));
+      }
+      await store.close();
+    }
   });
 });

@@ -12,11 +12,13 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { parse as parseQuery } from 'node:querystring';
 import type express from 'express';
 import type { Runtime } from '../runtime.ts';
-import { createWebhookHandler, flattenQuery, writeReply, type IngressOptions } from './ingress.ts';
+import { createWebhookHandler, flattenQuery, writeReply, type IngressOptions, type WebhookHandler } from './ingress.ts';
 
 export interface LeanServerOptions extends IngressOptions {
   /** false (serve --worker-only): no webhook ingress, every request goes to express. */
   readonly ingress?: boolean;
+  /** The handler to use (shared with the express app's route); built here when absent. */
+  readonly webhooks?: WebhookHandler;
 }
 
 const PREFIX = '/webhooks/';
@@ -36,7 +38,7 @@ export function webhookProvider(path: string): string | null {
 
 export function createRequestListener(app: express.Express, runtime: Runtime, options: LeanServerOptions = {}): RequestListener {
   if (options.ingress === false) return app;
-  const handle = createWebhookHandler(runtime, options);
+  const handle = options.webhooks ?? createWebhookHandler(runtime, options);
   // The inbound rate limit keys on the client address exactly as express's req.ip has it: the
   // socket's, or with `trust proxy` set, express's own reading of X-Forwarded-For.
   const trustsProxy = app.get('trust proxy') !== false;
