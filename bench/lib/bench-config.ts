@@ -1,8 +1,8 @@
 /**
  * The routes.yaml a benchmark run serves: the example's Stripe route (same filter and map, plus
  * the send time the end-to-end run reads at the sink), a routine target on the loopback sink, a
- * SQLite store in the run's temp dir (synchronous=FULL, as always), and optionally many more
- * routes on the same provider that listen to other event types.
+ * SQLite store in the run's temp dir (every commit synced to disk before it is answered, as
+ * always), and optionally many more routes on the same provider that listen to other event types.
  *
  * Unlike the example, no inbound `server.rateLimit` (600/min per client would answer 429 to a
  * benchmark) and no rate limit on the target (the delivery figure is the worker's, not a limit's).

@@ -1,11 +1,12 @@
 /**
- * Group commit for the SQLite store. With synchronous=FULL every commit waits for an fsync, and
- * better-sqlite3 waits on the event loop's thread: one transaction per request makes the fsync the
- * ceiling. Writes that arrive while the loop is busy are queued instead and committed together on
- * the next turn of the loop (setImmediate), in one BEGIN IMMEDIATE transaction and one fsync.
+ * Group commit for the SQLite store. better-sqlite3 runs every statement on the event loop's
+ * thread, and a transaction costs a BEGIN, a COMMIT and (for durability) a sync of the WAL: one
+ * transaction per request makes that overhead the ceiling. Writes that arrive while the loop is
+ * busy are queued instead and committed together on the next turn of the loop (setImmediate), in
+ * one BEGIN IMMEDIATE transaction, followed by one sync (`durable`, sqlite-wal-sync.ts).
  *
- * Every caller's promise settles only after the shared COMMIT returned, so a resolved write is as
- * durable as before. Writes stay atomic one by one: when a write throws, the batch is rolled back
+ * Every caller's promise settles only after the shared COMMIT returned and the sync that followed
+ * it finished, so a resolved write is on disk. Writes stay atomic one by one: when a write throws, the batch is rolled back
  * and its writes run again each in a transaction of its own, so only the failing one's caller sees
  * the error. (A savepoint per write would do the same without the rerun, but costs ~30 us each,
  * as much as the write.) When BEGIN or COMMIT fails, nothing of the batch was stored and every
@@ -14,6 +15,13 @@
 import type { Database, Transaction } from 'better-sqlite3';
 
 type Write = () => unknown;
+
+/** Resolves once everything committed so far is on disk (the store's WAL sync). */
+export type Durable = () => Promise<void>;
+
+function alreadyDurable(): Promise<void> {
+  return Promise.resolve();
+}
 
 interface Queued {
   readonly write: Write;
@@ -31,13 +39,16 @@ class WriteFailed extends Error {
 export class GroupCommit {
   readonly #batch: Transaction<(queued: readonly Queued[]) => unknown[]>;
   readonly #single: Transaction<(write: Write) => unknown>;
+  readonly #durable: Durable;
   #queue: Queued[] = [];
   #scheduled: NodeJS.Immediate | null = null;
   /** Transactions committed and the writes they held, since open (diagnostics and tests). */
   commits = 0;
   writes = 0;
 
-  constructor(db: Database) {
+  /** `durable`: the sync to wait for after a commit; none when COMMIT itself syncs (FULL). */
+  constructor(db: Database, durable: Durable = alreadyDurable) {
+    this.#durable = durable;
     this.#single = db.transaction(function runWrite(write: Write): unknown {
       return write();
     });
@@ -52,7 +63,7 @@ export class GroupCommit {
     });
   }
 
-  /** Queue a write (a synchronous function of prepared statements); settles after its commit. */
+  /** Queue a write (a synchronous function of prepared statements); settles once it is on disk. */
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
@@ -83,10 +94,12 @@ export class GroupCommit {
     }
     this.commits++;
     this.writes += queued.length;
-    for (let i = 0; i < queued.length; i++) queued[i]!.resolve(results[i]);
+    settleWhenDurable(this.#durable, queued, results);
   }
 
   #oneByOne(queued: readonly Queued[]): void {
+    const committed: Queued[] = [];
+    const results: unknown[] = [];
     for (const entry of queued) {
       let result: unknown;
       try {
@@ -97,7 +110,21 @@ export class GroupCommit {
       }
       this.commits++;
       this.writes++;
-      entry.resolve(result);
+      committed.push(entry);
+      results.push(result);
     }
+    if (committed.length > 0) settleWhenDurable(this.#durable, committed, results);
   }
+}
+
+/** One sync for the whole batch, then each caller gets its own result (or the sync's error). */
+function settleWhenDurable(durable: Durable, queued: readonly Queued[], results: readonly unknown[]): void {
+  durable().then(
+    function resolveAll() {
+      for (let i = 0; i < queued.length; i++) queued[i]!.resolve(results[i]);
+    },
+    function rejectAll(error: unknown) {
+      for (const entry of queued) entry.reject(error);
+    },
+  );
 }

@@ -91,9 +91,14 @@ describe('SqliteStore', () => {
     return store;
   }
 
-  it('runs durable settings: WAL, synchronous FULL, foreign keys, a busy timeout', async () => {
+  it('runs durable settings: WAL synced by the store after each commit (NORMAL + WAL sync), foreign keys, a busy timeout', async () => {
     const store = await open(join(dir, 'a.db'));
-    expect(store.settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: 1, busyTimeoutMs: 5000 });
+    expect(store.settings()).toEqual({ journalMode: 'wal', synchronous: 1, walSync: true, foreignKeys: 1, busyTimeoutMs: 5000 });
+  });
+
+  it('lets COMMIT sync (FULL) where there is no WAL file to sync: an in-memory store', async () => {
+    const store = await open(':memory:');
+    expect(store.settings()).toMatchObject({ synchronous: 2, walSync: false });
   });
 
   it('creates a missing parent folder', async () => {

@@ -1,9 +1,10 @@
 /**
  * The default store: one SQLite file through better-sqlite3. WAL lets readers run beside the one
- * writer; synchronous=FULL makes every commit durable before insertEvent resolves, so an
- * acknowledged event survives a kill the next instant. The hot writes (insertEvent, claim,
- * completeAttempt) go through a group commit: those issued in the same turn of the event loop
- * share one transaction and one fsync (sqlite-group-commit.ts). Other writes commit the queue
+ * writer. Every write's promise resolves only once the write is on disk, so an acknowledged event
+ * survives a kill, or a power cut, the next instant: the WAL is synced after each commit, off the
+ * event loop (sqlite-wal-sync.ts; synchronous=FULL would block the loop for it). The hot writes
+ * (insertEvent, claim, completeAttempt) go through a group commit: those issued in the same turn of
+ * the event loop share one transaction (sqlite-group-commit.ts). Other writes commit the queue
  * first, so writes take effect in the order they were called.
  */
 import { mkdirSync } from 'node:fs';
@@ -17,6 +18,7 @@ import type { SqlWhere } from './sqlite-filters.ts';
 import { toDelivery, toEvent } from './sqlite-rows.ts';
 import type { DeliveryRow, EventRow } from './sqlite-rows.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
+import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
 import { prepareStatements } from './sqlite-statements.ts';
 import type { Statements } from './sqlite-statements.ts';
 import {
@@ -49,6 +51,8 @@ import type {
 export interface SqliteStoreOptions {
   /** Clock for the one time no caller passes (release's "due now"). Default Date.now. */
   readonly now?: () => number;
+  /** The WAL syncer's options (tests slow the sync down or make it fail). */
+  readonly walSync?: WalSyncOptions;
 }
 
 /** Rows purged per transaction, so a large purge never holds the write lock for long. */
@@ -71,6 +75,8 @@ export class SqliteStore implements Store {
   private readonly now: () => number;
   private prepared: Prepared | null = null;
   private readonly group: GroupCommit;
+  /** Syncs the WAL after commits; null for `:memory:` (or a file SQLite would not put in WAL mode). */
+  private readonly wal: WalSync | null;
   private readonly filtered = new Map<string, Statement<[FilterParams], unknown>>();
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -79,10 +85,19 @@ export class SqliteStore implements Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    const journal = String(this.db.pragma('journal_mode = WAL', { simple: true }));
+    // NORMAL + our own WAL sync after each commit is FULL's durability with the sync moved off the
+    // event loop; where there is no WAL to sync, COMMIT syncs (FULL) as SQLite does it.
+    this.wal = path !== ':memory:' && journal === 'wal' ? new WalSync(`${path}-wal`, options.walSync) : null;
+    this.db.pragma(this.wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.group = new GroupCommit(this.db);
+    const wal = this.wal;
+    this.group = new GroupCommit(this.db, wal ? () => wal.durable() : undefined);
+  }
+
+  /** Resolves once every commit made so far is on disk. */
+  private durable(): Promise<void> {
+    return this.wal ? this.wal.durable() : Promise.resolve();
   }
 
   /** Statements and transactions, prepared on first use (the tables exist only after migrate). */
@@ -126,6 +141,7 @@ export class SqliteStore implements Store {
     });
     // IMMEDIATE: two processes starting together apply each migration once.
     applyPending.immediate(this.now());
+    await this.durable();
   }
 
   async insertEvent(event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult> {
@@ -168,11 +184,14 @@ export class SqliteStore implements Store {
     if (deliveryIds.length === 0) return;
     this.group.flush();
     this.p.s.release.run({ ids: JSON.stringify(deliveryIds), workerId, now: this.now() });
+    await this.durable();
   }
 
   async recoverInFlight(now: number): Promise<number> {
     this.group.flush();
-    return this.p.s.recover.run({ now }).changes;
+    const recovered = this.p.s.recover.run({ now }).changes;
+    await this.durable();
+    return recovered;
   }
 
   async replay(deliveryIds: readonly string[], now: number): Promise<number> {
@@ -181,11 +200,13 @@ export class SqliteStore implements Store {
     const db = this.db;
     const s = this.p.s;
     const ids = JSON.stringify(deliveryIds);
-    return db.transaction(function replayAndResume() {
-      const changed = s.replay.run({ ids, now }).changes;
-      if (changed > 0) s.resumeTargetsOf.run({ ids });
-      return changed;
+    const changed = db.transaction(function replayAndResume() {
+      const replayed = s.replay.run({ ids, now }).changes;
+      if (replayed > 0) s.resumeTargetsOf.run({ ids });
+      return replayed;
     })();
+    await this.durable();
+    return changed;
   }
 
   async replayMatching(filter: DeliveryFilter, now: number, dryRun: boolean): Promise<number> {
@@ -200,20 +221,25 @@ export class SqliteStore implements Store {
       SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
       ${where.sql}`);
-    return this.db.transaction(function replayMatchingAndResume() {
+    const changed = this.db.transaction(function replayMatchingAndResume() {
       resume.run(where.params);
       return update.run({ ...where.params, now }).changes;
     })();
+    await this.durable();
+    return changed;
   }
 
   async pauseTarget(target: string, until: number | null, reason: string, now: number): Promise<void> {
     this.group.flush();
     this.p.s.pauseTarget.run({ target, until, reason, since: now });
+    await this.durable();
   }
 
   async resumeTarget(target: string): Promise<boolean> {
     this.group.flush();
-    return this.p.s.resumeTarget.run({ target }).changes > 0;
+    const resumed = this.p.s.resumeTarget.run({ target }).changes > 0;
+    await this.durable();
+    return resumed;
   }
 
   async targetPauses(): Promise<TargetPause[]> {
@@ -284,15 +310,18 @@ export class SqliteStore implements Store {
       if (events < PURGE_BATCH) break;
       await yieldToEventLoop();
     }
+    await this.durable();
     return deleted;
   }
 
   async ping(): Promise<void> {
+    // A failed WAL sync stops all writes until a restart: not ready.
+    if (this.wal?.failed) throw this.wal.failed;
     this.p.s.ping.get();
   }
 
   /** The connection's effective settings, for tests and diagnostics. */
-  settings(): { journalMode: string; synchronous: number; foreignKeys: number; busyTimeoutMs: number } {
+  settings(): { journalMode: string; synchronous: number; walSync: boolean; foreignKeys: number; busyTimeoutMs: number } {
     const db = this.db;
     function read(name: string): unknown {
       return db.pragma(name, { simple: true });
@@ -300,19 +329,22 @@ export class SqliteStore implements Store {
     return {
       journalMode: String(read('journal_mode')),
       synchronous: Number(read('synchronous')),
+      walSync: this.wal !== null,
       foreignKeys: Number(read('foreign_keys')),
       busyTimeoutMs: Number(read('busy_timeout')),
     };
   }
 
   /** Group-commit counters since open: transactions committed and the writes they held. */
-  writeStats(): { commits: number; writes: number } {
-    return { commits: this.group.commits, writes: this.group.writes };
+  writeStats(): { commits: number; writes: number; syncs: number } {
+    return { commits: this.group.commits, writes: this.group.writes, syncs: this.wal?.syncs ?? 0 };
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush();
+    // Writes committed by the flush settle once their sync is done; then the file is closed.
+    await this.wal?.close();
     this.db.close();
   }
 }
