@@ -1,6 +1,7 @@
 /**
- * Closed-loop ingest throughput: the two baselines, hookgate's durable ingest (--no-worker), the
- * same with 100 and 1,000 routes, and with the delivery worker on in the same process.
+ * Closed-loop ingest throughput: the two baselines and the floor (verify + map, nothing stored),
+ * hookgate's durable ingest (--no-worker), the same with 100 and 1,000 routes, and with the
+ * delivery worker on in the same process.
  */
 import { benchEnv } from '../lib/bench-config.ts';
 import { startBenchServer } from '../lib/children.ts';
@@ -35,6 +36,14 @@ export async function baselines(ctx: BenchContext): Promise<void> {
     ctx.record({ key: 'baseline_b', label: 'baseline B: express+stripe+fetch proxy', unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail: loadDetail(result, { rssMB: mb(b.rss()) }) });
   } finally {
     await b.stop();
+  }
+  const floor = await startBenchServer('floor.ts', benchEnv(ctx.sink.url));
+  try {
+    ctx.log('floor: node:http + constructEvent + JSONata, nothing stored');
+    const result = await measureIngest(ctx, floor.url);
+    ctx.record({ key: 'floor', label: 'floor: verify + JSONata, no store', unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail: loadDetail(result, { rssMB: mb(floor.rss()) }) });
+  } finally {
+    await floor.stop();
   }
 }
 
