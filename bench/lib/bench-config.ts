@@ -16,6 +16,17 @@ export interface BenchConfigOptions {
   readonly concurrency: number;
 }
 
+/** The benchmark route's JSONata filter and map (the example's, plus the send time); the floor server uses them too. */
+export const BENCH_FILTER = 'data.object.status in ["active", "trialing"]';
+export const BENCH_MAP = `{
+  "event": $event,
+  "customer_id": data.object.customer,
+  "customer_email": data.object.customer_email,
+  "customer_name": data.object.customer_name,
+  "plan": data.object.items.data[0].price.nickname,
+  "sent_at": data.object.metadata.bench_sent_at
+}`;
+
 /** Event types the extra routes listen to: real Stripe types, none of them the benchmark's. */
 const OTHER_TYPES = [
   'invoice.paid',
@@ -64,16 +75,9 @@ routes:
   - name: stripe-onboarding-draft
     from: stripe
     events: [customer.subscription.created]
-    filter: data.object.status in ["active", "trialing"]
+    filter: ${BENCH_FILTER}
     map: |
-      {
-        "event": $event,
-        "customer_id": data.object.customer,
-        "customer_email": data.object.customer_email,
-        "customer_name": data.object.customer_name,
-        "plan": data.object.items.data[0].price.nickname,
-        "sent_at": data.object.metadata.bench_sent_at
-      }
+${BENCH_MAP.split('\n').map((line) => `      ${line}`).join('\n')}
     to: onboarding-routine
 ${extra.join('\n')}
 `;

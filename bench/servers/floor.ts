@@ -9,18 +9,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jsonata from 'jsonata';
 import Stripe from 'stripe';
+import { BENCH_FILTER, BENCH_MAP } from '../lib/bench-config.ts';
 
 const secret = process.env.STRIPE_WEBHOOK_SECRET ?? '';
 const stripe = new Stripe('sk_test_bench_unused');
-const filter = jsonata('data.object.status in ["active", "trialing"]');
-const map = jsonata(`{
-  "event": $event,
-  "customer_id": data.object.customer,
-  "customer_email": data.object.customer_email,
-  "customer_name": data.object.customer_name,
-  "plan": data.object.items.data[0].price.nickname,
-  "sent_at": data.object.metadata.bench_sent_at
-}`);
+const filter = jsonata(BENCH_FILTER);
+const map = jsonata(BENCH_MAP);
 
 function reply(res: import('node:http').ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDelivery, anAttempt, anEvent, T0 } from './contract-fixtures.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
+import { countCommittedEvents } from './sqlite-test-helpers.ts';
 
 describe('SqliteStore group commit', () => {
   let dir = '';
@@ -29,12 +29,7 @@ describe('SqliteStore group commit', () => {
   });
 
   function countEvents(): number {
-    const other = new Database(file, { readonly: true });
-    try {
-      return other.prepare<[], number>('SELECT COUNT(*) FROM events').pluck().get() ?? 0;
-    } finally {
-      other.close();
-    }
+    return countCommittedEvents(file);
   }
 
   it('commits inserts issued in the same turn of the event loop in one transaction', async () => {

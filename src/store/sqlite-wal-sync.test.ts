@@ -6,10 +6,10 @@
 import { fstatSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aDelivery, anAttempt, anEvent, T0 } from './contract-fixtures.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
+import { countCommittedEvents } from './sqlite-test-helpers.ts';
 import { WalSync, WalSyncError } from './sqlite-wal-sync.ts';
 
 type Callback = (err: NodeJS.ErrnoException | null) => void;
@@ -124,12 +124,7 @@ describe('SqliteStore durability through the WAL sync', () => {
   });
 
   function countEvents(): number {
-    const other = new Database(file, { readonly: true });
-    try {
-      return other.prepare<[], number>('SELECT COUNT(*) FROM events').pluck().get() ?? 0;
-    } finally {
-      other.close();
-    }
+    return countCommittedEvents(file);
   }
 
   it('resolves an insert only after a sync of the WAL that began once the insert was committed', async () => {
