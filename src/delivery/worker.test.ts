@@ -227,6 +227,9 @@ describe('DeliveryWorker', () => {
     startWorker(configOf(aTarget('billing', s.url)), { logger, onAttempt: (info) => infos.push(info) });
 
     const [delivery] = await settled([id!]);
+    // Another reader sees the last attempt once it is committed; the worker reports it (log line,
+    // onAttempt) once the commit is also synced to disk, a fraction of a millisecond later.
+    await until(() => infos.length >= 3, 'the third attempt reported');
     expect(delivery?.status).toBe('delivered');
     expect(delivery?.attempts.map((a) => [a.number, a.statusCode, a.outcome])).toEqual([
       [1, 503, 'retry'],
