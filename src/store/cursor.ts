@@ -5,6 +5,8 @@
  * from being used on deliveries.
  */
 
+import type { Page } from './types.ts';
+
 export type CursorKind = 'events' | 'deliveries';
 
 export interface CursorPosition {
@@ -53,4 +55,21 @@ export const MAX_PAGE_LIMIT = 500;
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_PAGE_LIMIT;
   return Math.min(MAX_PAGE_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+/**
+ * A page from rows read newest first with one row more than `limit`: the first `limit` as items,
+ * and, when that extra row came back, the cursor after the last item.
+ */
+export function pageOf<R, T extends { readonly id: string }>(
+  rows: readonly R[],
+  limit: number,
+  toItem: (row: R) => T,
+  kind: CursorKind,
+  timeOf: (item: T) => number,
+): Page<T> {
+  const items = rows.slice(0, limit).map(toItem);
+  const last = items[items.length - 1];
+  const more = rows.length > limit && last !== undefined;
+  return { items, nextCursor: more ? encodeCursor(kind, { time: timeOf(last), id: last.id }) : null };
 }

@@ -6,7 +6,7 @@
 import type { EventStatus, IgnoredReason, StoredEvent } from './types.ts';
 
 export type { AttemptRow, DeliveryRow } from './sqlite-rows.ts';
-export { toAttempt, toDelivery } from './sqlite-rows.ts';
+export { groupAttempts, toAttempt, toDelivery } from './sqlite-rows.ts';
 
 export interface PgEventRow {
   id: string;

@@ -4,12 +4,13 @@
  */
 import type { PoolClient } from 'pg';
 import type { PgValue } from './postgres-params.ts';
-import { toAttempt, toDelivery, toEvent } from './postgres-rows.ts';
+import { groupAttempts, toAttempt, toDelivery, toEvent } from './postgres-rows.ts';
 import type { AttemptRow, DeliveryRow, PgEventRow } from './postgres-rows.ts';
 import { SQL } from './postgres-sql.ts';
-import type { Attempt, Delivery, EventWithDeliveries, InsertResult, NewDelivery, NewEvent } from './types.ts';
+import type { DeliveryWithAttempts } from './sqlite-writes.ts';
+import type { EventWithDeliveries, InsertResult, NewDelivery, NewEvent } from './types.ts';
 
-export type DeliveryWithAttempts = Delivery & { readonly attempts: readonly Attempt[] };
+export type { DeliveryWithAttempts };
 
 function deliveryValues(event: NewEvent, delivery: NewDelivery): PgValue[] {
   return [
@@ -97,14 +98,4 @@ export async function readDelivery(client: PoolClient, id: string): Promise<Deli
   if (!row) return null;
   const attempts = await client.query<AttemptRow>(SQL.deliveryAttempts, [id]);
   return { ...toDelivery(row), attempts: attempts.rows.map(toAttempt) };
-}
-
-function groupAttempts(rows: readonly AttemptRow[]): Map<string, Attempt[]> {
-  const byDelivery = new Map<string, Attempt[]>();
-  for (const row of rows) {
-    const list = byDelivery.get(row.delivery_id) ?? [];
-    list.push(toAttempt(row));
-    byDelivery.set(row.delivery_id, list);
-  }
-  return byDelivery;
 }

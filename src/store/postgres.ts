@@ -7,7 +7,7 @@
  */
 import { Pool } from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
-import { encodeCursor, pageLimit } from './cursor.ts';
+import { pageLimit, pageOf } from './cursor.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
 import { resolvePostgresConfig } from './postgres-config.ts';
 import type { PostgresStoreOptions } from './postgres-config.ts';
@@ -213,19 +213,13 @@ export class PostgresStore implements Store {
   async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {
     const limit = pageLimit(filter.limit);
     const rows = await this.page<PgEventRow>('events', 'received_at', eventWhere(filter), limit);
-    const items = rows.slice(0, limit).map(toEvent);
-    const last = items[items.length - 1];
-    const more = rows.length > limit && last !== undefined;
-    return { items, nextCursor: more ? encodeCursor('events', { time: last.receivedAt, id: last.id }) : null };
+    return pageOf(rows, limit, toEvent, 'events', (event) => event.receivedAt);
   }
 
   async listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>> {
     const limit = pageLimit(filter.limit);
     const rows = await this.page<DeliveryRow>('deliveries', 'created_at', deliveryWhere(filter), limit);
-    const items = rows.slice(0, limit).map(toDelivery);
-    const last = items[items.length - 1];
-    const more = rows.length > limit && last !== undefined;
-    return { items, nextCursor: more ? encodeCursor('deliveries', { time: last.createdAt, id: last.id }) : null };
+    return pageOf(rows, limit, toDelivery, 'deliveries', (delivery) => delivery.createdAt);
   }
 
   /** Newest first; one row more than the page, to know whether another page follows. */

@@ -111,3 +111,14 @@ export function toAttempt(row: AttemptRow): Attempt {
     sessionUrl: row.session_url,
   };
 }
+
+/** Attempts of several deliveries (an event's), by delivery id, each list in the rows' order. */
+export function groupAttempts(rows: readonly AttemptRow[]): Map<string, Attempt[]> {
+  const byDelivery = new Map<string, Attempt[]>();
+  for (const row of rows) {
+    const list = byDelivery.get(row.delivery_id) ?? [];
+    list.push(toAttempt(row));
+    byDelivery.set(row.delivery_id, list);
+  }
+  return byDelivery;
+}

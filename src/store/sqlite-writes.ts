@@ -4,8 +4,8 @@
  * write lock is taken up front and busy_timeout applies (a deferred transaction that upgrades
  * from read to write can fail at once with SQLITE_BUSY).
  */
-import { toAttempt, toDelivery, toEvent } from './sqlite-rows.ts';
-import type { AttemptRow, DeliveryRow } from './sqlite-rows.ts';
+import { groupAttempts, toAttempt, toDelivery, toEvent } from './sqlite-rows.ts';
+import type { DeliveryRow } from './sqlite-rows.ts';
 import type { Statements } from './sqlite-statements.ts';
 import type {
   Attempt,
@@ -128,14 +128,4 @@ export function readDelivery(s: Statements, id: string): DeliveryWithAttempts | 
   const row = s.getDelivery.get({ id });
   if (!row) return null;
   return { ...toDelivery(row), attempts: s.deliveryAttempts.all({ id }).map(toAttempt) };
-}
-
-function groupAttempts(rows: readonly AttemptRow[]): Map<string, Attempt[]> {
-  const byDelivery = new Map<string, Attempt[]>();
-  for (const row of rows) {
-    const list = byDelivery.get(row.delivery_id) ?? [];
-    list.push(toAttempt(row));
-    byDelivery.set(row.delivery_id, list);
-  }
-  return byDelivery;
 }

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
-import { encodeCursor, pageLimit } from './cursor.ts';
+import { pageLimit, pageOf } from './cursor.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
@@ -91,8 +91,7 @@ export class SqliteStore implements Store {
     this.wal = path !== ':memory:' && journal === 'wal' ? new WalSync(`${path}-wal`, options.walSync) : null;
     this.db.pragma(this.wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    const wal = this.wal;
-    this.group = new GroupCommit(this.db, wal ? () => wal.durable() : undefined);
+    this.group = new GroupCommit(this.db, () => this.durable());
   }
 
   /** Resolves once every commit made so far is on disk. */
@@ -249,19 +248,13 @@ export class SqliteStore implements Store {
   async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {
     const limit = pageLimit(filter.limit);
     const rows = this.page<EventRow>('events', 'received_at', eventWhere(filter), limit);
-    const items = rows.slice(0, limit).map(toEvent);
-    const last = items[items.length - 1];
-    const more = rows.length > limit && last !== undefined;
-    return { items, nextCursor: more ? encodeCursor('events', { time: last.receivedAt, id: last.id }) : null };
+    return pageOf(rows, limit, toEvent, 'events', (event) => event.receivedAt);
   }
 
   async listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>> {
     const limit = pageLimit(filter.limit);
     const rows = this.page<DeliveryRow>('deliveries', 'created_at', deliveryWhere(filter), limit);
-    const items = rows.slice(0, limit).map(toDelivery);
-    const last = items[items.length - 1];
-    const more = rows.length > limit && last !== undefined;
-    return { items, nextCursor: more ? encodeCursor('deliveries', { time: last.createdAt, id: last.id }) : null };
+    return pageOf(rows, limit, toDelivery, 'deliveries', (delivery) => delivery.createdAt);
   }
 
   /** Newest first; one row more than the page, to know whether another page follows. */
