@@ -6,9 +6,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { parseArgs, type BenchArgs } from './lib/args.ts';
+import { type BenchArgs, parseArgs } from './lib/args.ts';
 import { startBenchServer } from './lib/children.ts';
-import { settingsFor, type BenchContext } from './lib/context.ts';
+import { type BenchContext, settingsFor } from './lib/context.ts';
 import type { Figure } from './lib/figures.ts';
 import { REPO_ROOT } from './lib/fixture.ts';
 import { fmt, rate, table, targetLines, targets } from './lib/report.ts';
@@ -49,7 +49,14 @@ async function main(): Promise<void> {
       const scenarios: Array<[string, () => Promise<void>]> = [
         ['baselines', () => baselines(ctx)],
         ['ingest', () => ingest(ctx)],
-        ['routes', () => routes(ctx, figures.some((f) => f.key === 'ingest'))],
+        [
+          'routes',
+          () =>
+            routes(
+              ctx,
+              figures.some((f) => f.key === 'ingest'),
+            ),
+        ],
         ['worker', () => withWorker(ctx)],
         ['delivery', () => delivery(ctx)],
         ['e2e', () => endToEnd(ctx)],
@@ -78,14 +85,22 @@ async function main(): Promise<void> {
   }
   const rated = rate(figures);
   const met = targets(figures);
-  console.log(`\nhookgate benchmark, ${args.soak ? 'soak' : args.quick ? 'quick' : 'full'} mode, ${cpus().length} cores, node ${process.version}\n`);
+  console.log(
+    `\nhookgate benchmark, ${args.soak ? 'soak' : args.quick ? 'quick' : 'full'} mode, ${cpus().length} cores, node ${process.version}\n`,
+  );
   console.log(table(rated, args.quick));
   if (met.length > 0) console.log(`\ntargets (issue 6):\n${targetLines(met)}`);
 
   const results = {
     date: new Date().toISOString(),
     mode: args.soak ? 'soak' : args.quick ? 'quick' : 'full',
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memoryGB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: process.platform,
+    },
     settings,
     hookgate: { bin: args.bin ?? 'bin/hookgate.js', nodeOptions: args.nodeOptions },
     figures: rated,

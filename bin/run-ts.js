@@ -1,9 +1,9 @@
 #!/usr/bin/env node
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 // Runs a TypeScript file directly (`node bin/run-ts.js bench/run.ts --quick`): tsx registers its
 // ESM loader, then the file named by argv[2] is imported with the remaining arguments in argv.
 import { register } from 'tsx/esm/api';
-import { pathToFileURL } from 'node:url';
-import path from 'node:path';
 
 const file = process.argv[2];
 if (!file) {

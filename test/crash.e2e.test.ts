@@ -4,8 +4,8 @@
  */
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSink, type Sink } from './helpers/sink.ts';
-import { startRouter, tempDir, type RouterProcess, type TempDir } from './helpers/router-process.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir } from './helpers/router-process.ts';
+import { type Sink, startSink } from './helpers/sink.ts';
 
 const SECRET = 'whsec_crash_test';
 const EVENTS = 200;

@@ -11,8 +11,8 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open.ts';
 import type { Store } from '../src/store/types.ts';
-import { startSink, type Sink } from './helpers/sink.ts';
-import { REPO_ROOT, startRouter, tempDir, waitUntil, type RouterProcess, type TempDir } from './helpers/router-process.ts';
+import { REPO_ROOT, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
+import { type Sink, startSink } from './helpers/sink.ts';
 
 const STRIPE_SECRET = 'whsec_e2e_test_secret';
 const GITHUB_SECRET = 'e2e-github-secret';

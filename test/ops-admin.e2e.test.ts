@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExposition, type Exposition } from '../src/observability/metrics-parse.ts';
-import { startSink, type Sink } from './helpers/sink.ts';
-import { BIN, startRouter, tempDir, waitUntil, type RouterProcess, type TempDir } from './helpers/router-process.ts';
+import { type Exposition, parseExposition } from '../src/observability/metrics-parse.ts';
+import { BIN, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
+import { type Sink, startSink } from './helpers/sink.ts';
 
 const SECRET = 'ops-admin-backend-secret';
 const ADMIN_TOKEN = 'ops-admin-token-0123456789';
@@ -48,7 +48,11 @@ interface CliResult {
 /** `hookgate <args>` as a child process, the way an on-call engineer runs it beside `serve`. */
 function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -113,11 +117,15 @@ describe('admin API, replay and metrics, end to end', () => {
     const listed = await admin('GET', '/admin/events?provider=backend&event=order');
     const eventId = String(listed.json.items?.find((e) => e.dedup_key === ref)?.id);
     let delivery: Record<string, unknown> | undefined;
-    await waitUntil(async () => {
-      const event = await admin('GET', `/admin/events/${eventId}`);
-      delivery = (event.json.deliveries as Array<Record<string, unknown>>)[0];
-      return delivery?.status === 'dead';
-    }, 10_000, `a dead letter for ${ref}`);
+    await waitUntil(
+      async () => {
+        const event = await admin('GET', `/admin/events/${eventId}`);
+        delivery = (event.json.deliveries as Array<Record<string, unknown>>)[0];
+        return delivery?.status === 'dead';
+      },
+      10_000,
+      `a dead letter for ${ref}`,
+    );
     return { eventId, deliveryId: String(delivery!.id), key: String(delivery!.idempotency_key) };
   }
 
@@ -133,7 +141,9 @@ describe('admin API, replay and metrics, end to end', () => {
   it('lists the event with the right token and shows each delivery with every attempt; replays the dead letter to the sink with the same Idempotency-Key', async () => {
     const before = await scrape();
     const forgedBody = '{"kind":"order","ref":"x"}';
-    const forged = await router.post('backend', forgedBody, { 'x-signature': `sha256=${createHmac('sha256', 'not-the-secret').update(forgedBody).digest('hex')}` });
+    const forged = await router.post('backend', forgedBody, {
+      'x-signature': `sha256=${createHmac('sha256', 'not-the-secret').update(forgedBody).digest('hex')}`,
+    });
     expect(forged.status).toBe(400);
     expect((await router.post('nobody', '{}', {})).status).toBe(404);
 
@@ -162,7 +172,9 @@ describe('admin API, replay and metrics, end to end', () => {
           dead_reason: 'rejected',
           idempotency_key: dead.key,
           body: { ref: 'ord-1', n: 1 },
-          attempts: [{ number: 1, status_code: 400, outcome: 'dead', response_snippet: '{"error":"not yet"}', duration_ms: expect.any(Number) }],
+          attempts: [
+            { number: 1, status_code: 400, outcome: 'dead', response_snippet: '{"error":"not yet"}', duration_ms: expect.any(Number) },
+          ],
         },
       ],
     });
@@ -176,7 +188,11 @@ describe('admin API, replay and metrics, end to end', () => {
     const sent = sink.received('/flaky').filter((r) => r.headers['idempotency-key'] === dead.key);
     expect(sent[1]!.body).toBe(sent[0]!.body);
     expect(sent[1]!.headers.authorization).toBe('Bearer flaky-token');
-    await waitUntil(async () => (await admin('GET', `/admin/deliveries/${dead.deliveryId}`)).json.status === 'delivered', 10_000, 'delivered');
+    await waitUntil(
+      async () => (await admin('GET', `/admin/deliveries/${dead.deliveryId}`)).json.status === 'delivered',
+      10_000,
+      'delivered',
+    );
     const after = (await admin('GET', `/admin/deliveries/${dead.deliveryId}`)).json as { attempts: Array<{ status_code: number }> };
     expect(after.attempts.map((a) => a.status_code)).toEqual([400, 200]);
     expect((await admin('POST', '/admin/deliveries/dlv_nope/replay')).status).toBe(404);
@@ -194,7 +210,9 @@ describe('admin API, replay and metrics, end to end', () => {
     expect(metrics.value('hookgate_queue_depth', { target: 'flaky', state: 'dead' })).toBe(0);
     const ready = (await (await fetch(`${router.url}/readyz`)).json()) as { config_sha256: string };
     expect(metrics.value('hookgate_config_info', { sha256: ready.config_sha256 })).toBe(1);
-    expect(metrics.types.get('hookgate_process_resident_memory_bytes') ?? metrics.types.get('hookgate_process_cpu_user_seconds_total')).toBeDefined();
+    expect(
+      metrics.types.get('hookgate_process_resident_memory_bytes') ?? metrics.types.get('hookgate_process_cpu_user_seconds_total'),
+    ).toBeDefined();
   });
 
   it('counts a bulk replay on a dry run without changing anything', async () => {
@@ -226,7 +244,12 @@ describe('admin API, replay and metrics, end to end', () => {
       runCli(['replay', '--store', dbUrl, id, '--status', 'dead'], dir.dir),
     ]);
     expect(listed.code).toBe(0);
-    expect(listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; last_status_code: number })).toMatchObject([{ id, last_status_code: 400 }]);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; last_status_code: number }),
+    ).toMatchObject([{ id, last_status_code: 400 }]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(new RegExp(`^${id}\\s+dead\\s+rejected\\s+orders\\s+flaky\\s+1\\s+400\\s+updated `, 'm'));
     expect(dry).toMatchObject({ code: 0, stdout: 'would re-queue 1 delivery (dry run: nothing changed)\n' });
@@ -238,6 +261,10 @@ describe('admin API, replay and metrics, end to end', () => {
     const replayed = await runCli(['replay', '-c', 'routes.yaml', id], dir.dir);
     expect(replayed).toMatchObject({ code: 0, stdout: 're-queued 1 delivery\n' });
     await sink.waitFor(() => sink.received('/flaky').filter((r) => r.headers['idempotency-key'] === key).length === 2, 10_000);
-    await waitUntil(async () => (await admin('GET', `/admin/deliveries/${id}`)).json.status === 'delivered', 10_000, 'delivered after CLI replay');
+    await waitUntil(
+      async () => (await admin('GET', `/admin/deliveries/${id}`)).json.status === 'delivered',
+      10_000,
+      'delivered after CLI replay',
+    );
   });
 });

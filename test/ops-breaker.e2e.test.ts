@@ -6,8 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../src/observability/metrics-parse.ts';
-import { startSink, type Sink } from './helpers/sink.ts';
-import { startRouter, tempDir, waitUntil, type RouterProcess, type TempDir } from './helpers/router-process.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
+import { type Sink, startSink } from './helpers/sink.ts';
 
 const SECRET = 'breaker-e2e-secret';
 const ADMIN = 'breaker-e2e-admin-token';

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../src/observability/metrics-parse.ts';
 import { openStore } from '../src/store/open.ts';
 import type { Store } from '../src/store/types.ts';
-import { startSink, type Sink } from './helpers/sink.ts';
-import { startRouter, tempDir, waitUntil, type RouterProcess, type TempDir } from './helpers/router-process.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
+import { type Sink, startSink } from './helpers/sink.ts';
 
 const SECRET = 'ops-reload-secret';
 
@@ -119,7 +119,11 @@ describe('hot reload', () => {
 
     // Still routing by the previous (second) config.
     expect(await readySha()).toBe(secondSha);
-    expect((await router.post('backend', ...signed({ kind: 'beta', ref: 'b-2' }))).json).toEqual({ status: 'accepted', id: 'b-2', deliveries: 1 });
+    expect((await router.post('backend', ...signed({ kind: 'beta', ref: 'b-2' }))).json).toEqual({
+      status: 'accepted',
+      id: 'b-2',
+      deliveries: 1,
+    });
     expect((await router.post('backend', ...signed({ kind: 'gamma', ref: 'g-1' }))).json).toEqual({ status: 'ignored', id: 'g-1' });
     await sink.waitFor(() => sink.received('/b').length === 2, 10_000);
     expect(router.child.exitCode).toBeNull();

@@ -5,13 +5,14 @@
  * recorded for each match the requests the sink saw with its Idempotency-Key (nothing lost,
  * nothing sent twice, nothing marked twice).
  */
-import Stripe from 'stripe';
+
 import path from 'node:path';
+import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open.ts';
 import type { Delivery, Store } from '../src/store/types.ts';
-import { startSink, type Sink } from './helpers/sink.ts';
-import { startRouter, tempDir, waitUntil, type RouterProcess, type TempDir } from './helpers/router-process.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
+import { type Sink, startSink } from './helpers/sink.ts';
 
 const SECRET = 'whsec_ops_shutdown';
 const EVENTS = 20;
@@ -58,7 +59,9 @@ routes:
     first = await startRouter(['-c', file], env);
     for (let i = 0; i < EVENTS; i++) {
       const payload = JSON.stringify({ id: `evt_term_${i}`, object: 'event', type: 'charge.succeeded', data: { object: {} } });
-      const res = await first.post('stripe', payload, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }) });
+      const res = await first.post('stripe', payload, {
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+      });
       expect(res.status).toBe(202);
     }
     // Deliveries are under way (two at a time, 400 ms each): stop now.

@@ -9,10 +9,10 @@ import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type CuttableProxy, startCuttableProxy } from '../src/store/postgres-test-proxy.ts';
 import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../src/store/postgres-test-schema.ts';
-import { startCuttableProxy, type CuttableProxy } from '../src/store/postgres-test-proxy.ts';
-import { startSink, type Sink, type SinkRequest } from './helpers/sink.ts';
-import { BIN, startRouter, tempDir, waitUntil, type RouterProcess, type TempDir } from './helpers/router-process.ts';
+import { BIN, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
+import { type Sink, type SinkRequest, startSink } from './helpers/sink.ts';
 
 const SECRET = 'whsec_replicas_e2e';
 /** Requests the test keeps in flight towards the routers at once. */
@@ -101,7 +101,12 @@ describe('hookgate replicas on one PostgreSQL database', () => {
 
   afterEach(async () => {
     // A router killed by a test has nothing left to stop (stop() would wait for a second exit).
-    await Promise.all(routers.splice(0).filter(alive).map((router) => router.stop('SIGTERM')));
+    await Promise.all(
+      routers
+        .splice(0)
+        .filter(alive)
+        .map((router) => router.stop('SIGTERM')),
+    );
     await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
     await Promise.all(sinks.splice(0).map((sink) => sink.close()));
     await Promise.all(clients.splice(0).map((client) => client.end()));
@@ -166,7 +171,10 @@ describe('hookgate replicas on one PostgreSQL database', () => {
       if (i % (TOTAL / TWICE) === 0) {
         // The same event to two replicas at once: exactly one of them stores it.
         const second = nodes[(i + 1) % 3]!;
-        const [a, b] = await Promise.all([first.post('stripe', event.payload, event.headers), second.post('stripe', event.payload, event.headers)]);
+        const [a, b] = await Promise.all([
+          first.post('stripe', event.payload, event.headers),
+          second.post('stripe', event.payload, event.headers),
+        ]);
         pairs.push([a.status, b.status].sort() as [number, number]);
         const outcomes = [a.json, b.json].map((json) => (json as { status: string }).status).sort();
         expect(outcomes).toEqual(['accepted', 'duplicate']);
@@ -238,7 +246,9 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     );
     victim!.child.kill('SIGKILL');
     const killedAt = Date.now();
-    await new Promise((resolve) => (victim!.child.exitCode === null && victim!.child.signalCode === null ? victim!.child.once('exit', resolve) : resolve(null)));
+    await new Promise((resolve) =>
+      victim!.child.exitCode === null && victim!.child.signalCode === null ? victim!.child.once('exit', resolve) : resolve(null),
+    );
 
     // What the dead worker still holds (its leases have seconds left: claimed under a second ago).
     const held = await db.rows<{ id: string; idempotency_key: string; lease_expires_at: string; updated_at: string }>(
@@ -310,7 +320,9 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     const perReplica = nodes.map((node) => node.logs.filter((entry) => entry.msg === 'delivery attempt').length);
     expect(perReplica.filter((n) => n > 0).length).toBeGreaterThan(1);
     const spanMs = Math.max(...times) - Math.min(...times);
-    console.info(`[replicas] rate limit 20/1s: max ${maxStarts} starts and ${maxArrivals} arrivals at the sink in any 1 s window; ${TOTAL} over ${spanMs} ms; per replica ${perReplica.join('/')}`);
+    console.info(
+      `[replicas] rate limit 20/1s: max ${maxStarts} starts and ${maxArrivals} arrivals at the sink in any 1 s window; ${TOTAL} over ${spanMs} ms; per replica ${perReplica.join('/')}`,
+    );
   }, 60_000);
 
   it('answers 503 while the database is cut off, keeps running, and resumes by itself when it is back', async () => {

@@ -33,7 +33,10 @@ describe('hookgate serve start-up', () => {
 
   it('starts on the example config with the demo values of .env.example', async () => {
     const { startRouter } = await import('./helpers/router-process.ts');
-    const router = await startRouter(['-c', path.join(REPO_ROOT, 'routes.yaml'), '--env-file', path.join(REPO_ROOT, '.env.example'), '--store', 'sqlite::memory:'], {});
+    const router = await startRouter(
+      ['-c', path.join(REPO_ROOT, 'routes.yaml'), '--env-file', path.join(REPO_ROOT, '.env.example'), '--store', 'sqlite::memory:'],
+      {},
+    );
     try {
       const ready = await fetch(`${router.url}/readyz`);
       expect(ready.status).toBe(200);

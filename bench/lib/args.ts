@@ -39,7 +39,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (arg === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (arg === '--events') soakEvents = Number(argv[++i]);
     else if (arg === '--bin') bin = argv[++i] ?? null;
-    else throw new Error(`bench: unknown argument ${arg} (use --quick, --soak, --only ${SCENARIOS.join(',')}, --profile, --events N, --bin FILE, --keep, --node-option OPT)`);
+    else
+      throw new Error(
+        `bench: unknown argument ${arg} (use --quick, --soak, --only ${SCENARIOS.join(',')}, --profile, --events N, --bin FILE, --keep, --node-option OPT)`,
+      );
   }
   for (const name of only) {
     if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`bench: --only ${name}: not one of ${SCENARIOS.join(', ')}`);

@@ -77,7 +77,9 @@ routes:
     events: [customer.subscription.created]
     filter: ${BENCH_FILTER}
     map: |
-${BENCH_MAP.split('\n').map((line) => `      ${line}`).join('\n')}
+${BENCH_MAP.split('\n')
+  .map((line) => `      ${line}`)
+  .join('\n')}
     to: onboarding-routine
 ${extra.join('\n')}
 `;

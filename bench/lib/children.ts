@@ -2,7 +2,7 @@
  * Child processes of a benchmark run: the servers under test, the sink, and `hookgate serve`.
  * Each runs in its own process so none shares an event loop with the load generator.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './fixture.ts';
@@ -76,7 +76,16 @@ export async function startHookgate(options: HookgateStart): Promise<Child> {
   const out = openSync(options.logFile, 'a');
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), options.bin ?? path.join(REPO_ROOT, 'bin/hookgate.js'), 'serve', '-c', options.config, '--port', '0', ...options.flags],
+    [
+      ...(options.nodeArgs ?? []),
+      options.bin ?? path.join(REPO_ROOT, 'bin/hookgate.js'),
+      'serve',
+      '-c',
+      options.config,
+      '--port',
+      '0',
+      ...options.flags,
+    ],
     { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...options.env }, stdio: ['ignore', out, 'inherit'] },
   );
   closeSync(out);

@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchArgs } from './args.ts';
 import { benchConfig, benchEnv } from './bench-config.ts';
-import { startHookgate, type Child } from './children.ts';
+import { type Child, startHookgate } from './children.ts';
 import type { Figure } from './figures.ts';
 import { REPO_ROOT, SignedPool } from './fixture.ts';
-import { runLoad, type LoadResult } from './load.ts';
+import { type LoadResult, runLoad } from './load.ts';
 
 export interface Settings {
   readonly connections: number;

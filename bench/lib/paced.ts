@@ -78,7 +78,10 @@ export async function runPaced(options: PacedOptions): Promise<PacedResult> {
         const p = sendOne(planned).finally(() => inFlight.delete(p));
         inFlight.add(p);
       }
-      if (sent >= total) return resolve();
+      if (sent >= total) {
+        resolve();
+        return;
+      }
       const nextAt = start + (sent * 1000) / options.rate;
       setTimeout(tick, Math.max(0, nextAt - wallMs() - 0.5));
     }

@@ -28,7 +28,12 @@ export function targets(figures: readonly Figure[]): Target[] {
   if (ingest && a && b) {
     const ra = ingest.value / a.value;
     const rb = ingest.value / b.value;
-    out.push({ name: 'durable ingest', wanted: '>= 0.25 x A and >= 5 x B', measured: `${ra.toFixed(2)} x A, ${rb.toFixed(2)} x B`, met: ra >= 0.25 && rb >= 5 });
+    out.push({
+      name: 'durable ingest',
+      wanted: '>= 0.25 x A and >= 5 x B',
+      measured: `${ra.toFixed(2)} x A, ${rb.toFixed(2)} x B`,
+      met: ra >= 0.25 && rb >= 5,
+    });
     const floor = find('floor');
     if (floor) {
       // Not a target: where the targets sit against what verifying and mapping alone cost.
@@ -53,7 +58,12 @@ export function targets(figures: readonly Figure[]): Target[] {
   const soak = find('soak_rss_max');
   if (soak) {
     const drift = Number(soak.detail?.driftPercent ?? NaN);
-    out.push({ name: 'RSS over the soak', wanted: '< 200 MB and flat', measured: `max ${fmt(soak.value)} MB, drift ${drift.toFixed(1)}%`, met: soak.value < 200 && Math.abs(drift) < 10 });
+    out.push({
+      name: 'RSS over the soak',
+      wanted: '< 200 MB and flat',
+      measured: `max ${fmt(soak.value)} MB, drift ${drift.toFixed(1)}%`,
+      met: soak.value < 200 && Math.abs(drift) < 10,
+    });
   }
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { sleep } from '../lib/children.ts';
-import { mb, sinkStats, startBenchHookgate, type BenchContext } from '../lib/context.ts';
+import { type BenchContext, mb, sinkStats, startBenchHookgate } from '../lib/context.ts';
 import { SignedPool } from '../lib/fixture.ts';
 import { runLoad } from '../lib/load.ts';
 import { wallMs } from '../lib/paced.ts';
@@ -19,8 +19,15 @@ export async function delivery(ctx: BenchContext): Promise<void> {
   ctx.log(`delivery: ingesting ${n} events with --no-worker`);
   const ingestRun = await startBenchHookgate(ctx, 'delivery', { flags: ['--no-worker'] });
   try {
-    const loaded = await runLoad({ url: ingestRun.child.url, path: '/webhooks/stripe', pool: new SignedPool(n), connections: ctx.settings.connections, amount: n });
-    if ((loaded.statuses['202'] ?? 0) !== n) throw new Error(`delivery: expected ${n} accepted events, got ${JSON.stringify(loaded.statuses)}`);
+    const loaded = await runLoad({
+      url: ingestRun.child.url,
+      path: '/webhooks/stripe',
+      pool: new SignedPool(n),
+      connections: ctx.settings.connections,
+      amount: n,
+    });
+    if ((loaded.statuses['202'] ?? 0) !== n)
+      throw new Error(`delivery: expected ${n} accepted events, got ${JSON.stringify(loaded.statuses)}`);
   } finally {
     await ingestRun.child.stop();
   }
@@ -50,7 +57,15 @@ export async function delivery(ctx: BenchContext): Promise<void> {
       label: 'delivery, one worker process',
       unit: 'deliveries/s',
       value: delivered / seconds,
-      detail: { deliveries: n, delivered, timedOut, sinkReceived: sink.count, seconds, concurrency: ctx.settings.workerConcurrency, rssMB: mb(worker.child.rss()) },
+      detail: {
+        deliveries: n,
+        delivered,
+        timedOut,
+        sinkReceived: sink.count,
+        seconds,
+        concurrency: ctx.settings.workerConcurrency,
+        rssMB: mb(worker.child.rss()),
+      },
     });
   } finally {
     db.close();

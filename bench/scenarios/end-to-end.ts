@@ -4,9 +4,9 @@
  * forwards nothing: its figure is its own response time at the same rate, the floor.
  */
 import { benchEnv } from '../lib/bench-config.ts';
-import { sleep, startBenchServer, type Child } from '../lib/children.ts';
-import { sinkStats, startBenchHookgate, type BenchContext, type SinkStats } from '../lib/context.ts';
-import { runPaced, type PacedResult } from '../lib/paced.ts';
+import { type Child, sleep, startBenchServer } from '../lib/children.ts';
+import { type BenchContext, type SinkStats, sinkStats, startBenchHookgate } from '../lib/context.ts';
+import { type PacedResult, runPaced } from '../lib/paced.ts';
 
 const ARRIVAL_TIMEOUT_MS = 60_000;
 
@@ -37,7 +37,15 @@ export async function endToEnd(ctx: BenchContext): Promise<void> {
   try {
     ctx.log(`end to end: baseline A at ${rate}/s (response time)`);
     const { run } = await paced(ctx, a, false);
-    ctx.record({ key: 'e2e_a', label: `A at ${rate}/s: response time`, unit: 'ms', value: run.responseP99Ms ?? NaN, p50Ms: run.responseP50Ms, p99Ms: run.responseP99Ms, detail: { ...run } });
+    ctx.record({
+      key: 'e2e_a',
+      label: `A at ${rate}/s: response time`,
+      unit: 'ms',
+      value: run.responseP99Ms ?? NaN,
+      p50Ms: run.responseP50Ms,
+      p99Ms: run.responseP99Ms,
+      detail: { ...run },
+    });
   } finally {
     await a.stop();
   }
@@ -45,7 +53,15 @@ export async function endToEnd(ctx: BenchContext): Promise<void> {
   try {
     ctx.log(`end to end: baseline B at ${rate}/s (POST to sink arrival)`);
     const { run, sink } = await paced(ctx, b, true);
-    ctx.record({ key: 'e2e_b', label: `B at ${rate}/s: POST to sink`, unit: 'ms', value: sink?.p99 ?? NaN, p50Ms: sink?.p50, p99Ms: sink?.p99, detail: { ...run, sink } });
+    ctx.record({
+      key: 'e2e_b',
+      label: `B at ${rate}/s: POST to sink`,
+      unit: 'ms',
+      value: sink?.p99 ?? NaN,
+      p50Ms: sink?.p50,
+      p99Ms: sink?.p99,
+      detail: { ...run, sink },
+    });
   } finally {
     await b.stop();
   }
@@ -53,7 +69,15 @@ export async function endToEnd(ctx: BenchContext): Promise<void> {
   try {
     ctx.log(`end to end: hookgate serve at ${rate}/s (POST to sink arrival)`);
     const { run, sink } = await paced(ctx, hg.child, true);
-    ctx.record({ key: 'e2e', label: `hookgate at ${rate}/s: POST to sink`, unit: 'ms', value: sink?.p99 ?? NaN, p50Ms: sink?.p50, p99Ms: sink?.p99, detail: { ...run, sink } });
+    ctx.record({
+      key: 'e2e',
+      label: `hookgate at ${rate}/s: POST to sink`,
+      unit: 'ms',
+      value: sink?.p99 ?? NaN,
+      p50Ms: sink?.p50,
+      p99Ms: sink?.p99,
+      detail: { ...run, sink },
+    });
   } finally {
     await hg.child.stop();
   }

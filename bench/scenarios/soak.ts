@@ -3,7 +3,7 @@
  * to the sink), in chunks of 100k so every chunk's signatures are fresh, with the router's RSS
  * sampled every second. "Flat" compares the last quarter of the samples with the second quarter.
  */
-import { mb, sinkStats, startBenchHookgate, type BenchContext } from '../lib/context.ts';
+import { type BenchContext, mb, sinkStats, startBenchHookgate } from '../lib/context.ts';
 import { SignedPool } from '../lib/fixture.ts';
 import { runLoad } from '../lib/load.ts';
 
@@ -35,7 +35,13 @@ export async function soak(ctx: BenchContext): Promise<void> {
   try {
     while (events < total) {
       const amount = Math.min(CHUNK, total - events);
-      const result = await runLoad({ url: hg.child.url, path: '/webhooks/stripe', pool: new SignedPool(amount), connections: ctx.settings.connections, amount });
+      const result = await runLoad({
+        url: hg.child.url,
+        path: '/webhooks/stripe',
+        pool: new SignedPool(amount),
+        connections: ctx.settings.connections,
+        amount,
+      });
       for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
       events += result.total;
       ctx.log(`soak: ${events.toLocaleString('en-US')} events, RSS ${samples[samples.length - 1]?.rssMB ?? '?'} MB`);

@@ -5,7 +5,7 @@
  */
 import { benchEnv } from '../lib/bench-config.ts';
 import { startBenchServer } from '../lib/children.ts';
-import { mb, measureIngest, sinkStats, startBenchHookgate, type BenchContext } from '../lib/context.ts';
+import { type BenchContext, mb, measureIngest, sinkStats, startBenchHookgate } from '../lib/context.ts';
 import type { LoadResult } from '../lib/load.ts';
 
 function loadDetail(result: LoadResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -24,7 +24,15 @@ export async function baselines(ctx: BenchContext): Promise<void> {
   try {
     ctx.log('baseline A: bare node:http');
     const result = await measureIngest(ctx, a.url);
-    ctx.record({ key: 'baseline_a', label: 'baseline A: bare node:http, 200', unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail: loadDetail(result, { rssMB: mb(a.rss()) }) });
+    ctx.record({
+      key: 'baseline_a',
+      label: 'baseline A: bare node:http, 200',
+      unit: 'req/s',
+      value: result.requestsPerSecond,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      detail: loadDetail(result, { rssMB: mb(a.rss()) }),
+    });
   } finally {
     await a.stop();
   }
@@ -33,7 +41,15 @@ export async function baselines(ctx: BenchContext): Promise<void> {
     ctx.log('baseline B: express + constructEvent + fetch');
     await sinkStats(ctx.sink, true);
     const result = await measureIngest(ctx, b.url);
-    ctx.record({ key: 'baseline_b', label: 'baseline B: express+stripe+fetch proxy', unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail: loadDetail(result, { rssMB: mb(b.rss()) }) });
+    ctx.record({
+      key: 'baseline_b',
+      label: 'baseline B: express+stripe+fetch proxy',
+      unit: 'req/s',
+      value: result.requestsPerSecond,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      detail: loadDetail(result, { rssMB: mb(b.rss()) }),
+    });
   } finally {
     await b.stop();
   }
@@ -41,13 +57,26 @@ export async function baselines(ctx: BenchContext): Promise<void> {
   try {
     ctx.log('floor: node:http + constructEvent + JSONata, nothing stored');
     const result = await measureIngest(ctx, floor.url);
-    ctx.record({ key: 'floor', label: 'floor: verify + JSONata, no store', unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail: loadDetail(result, { rssMB: mb(floor.rss()) }) });
+    ctx.record({
+      key: 'floor',
+      label: 'floor: verify + JSONata, no store',
+      unit: 'req/s',
+      value: result.requestsPerSecond,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      detail: loadDetail(result, { rssMB: mb(floor.rss()) }),
+    });
   } finally {
     await floor.stop();
   }
 }
 
-async function hookgateIngest(ctx: BenchContext, name: string, routes: number, flags: readonly string[]): Promise<{ result: LoadResult; detail: Record<string, unknown> }> {
+async function hookgateIngest(
+  ctx: BenchContext,
+  name: string,
+  routes: number,
+  flags: readonly string[],
+): Promise<{ result: LoadResult; detail: Record<string, unknown> }> {
   const hg = await startBenchHookgate(ctx, name, { routes, flags });
   try {
     await sinkStats(ctx.sink, true);
@@ -62,7 +91,15 @@ async function hookgateIngest(ctx: BenchContext, name: string, routes: number, f
 export async function ingest(ctx: BenchContext): Promise<void> {
   ctx.log('hookgate serve --no-worker, 1 route (durable ingest)');
   const { result, detail } = await hookgateIngest(ctx, 'ingest', 1, ['--no-worker']);
-  ctx.record({ key: 'ingest', label: 'hookgate ingest, durable (--no-worker)', unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail });
+  ctx.record({
+    key: 'ingest',
+    label: 'hookgate ingest, durable (--no-worker)',
+    unit: 'req/s',
+    value: result.requestsPerSecond,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    detail,
+  });
 }
 
 export async function routes(ctx: BenchContext, haveOneRoute: boolean): Promise<void> {
@@ -70,12 +107,28 @@ export async function routes(ctx: BenchContext, haveOneRoute: boolean): Promise<
   for (const count of counts) {
     ctx.log(`hookgate serve --no-worker, ${count} routes on stripe`);
     const { result, detail } = await hookgateIngest(ctx, `routes-${count}`, count, ['--no-worker']);
-    ctx.record({ key: `routes_${count}`, label: `hookgate ingest, ${count.toLocaleString('en-US')} routes`, unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail });
+    ctx.record({
+      key: `routes_${count}`,
+      label: `hookgate ingest, ${count.toLocaleString('en-US')} routes`,
+      unit: 'req/s',
+      value: result.requestsPerSecond,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      detail,
+    });
   }
 }
 
 export async function withWorker(ctx: BenchContext): Promise<void> {
   ctx.log('hookgate serve (ingest + worker delivering to the sink)');
   const { result, detail } = await hookgateIngest(ctx, 'worker', 1, []);
-  ctx.record({ key: 'ingest_worker', label: 'hookgate ingest + worker in one process', unit: 'req/s', value: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, detail });
+  ctx.record({
+    key: 'ingest_worker',
+    label: 'hookgate ingest + worker in one process',
+    unit: 'req/s',
+    value: result.requestsPerSecond,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    detail,
+  });
 }

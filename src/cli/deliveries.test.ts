@@ -6,7 +6,7 @@ import { finishedDelivery, pendingDelivery } from '../http/admin-test-fixtures.t
 import { T0 } from '../store/contract-fixtures.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
-import { alignColumns, runDeliveries, type CliIo } from './deliveries.ts';
+import { alignColumns, type CliIo, runDeliveries } from './deliveries.ts';
 import { chooseStore } from './store-url.ts';
 
 const CONFIG = `version: 1
@@ -48,8 +48,12 @@ describe('chooseStore', () => {
     mkdirSync(sub);
     writeFileSync(path.join(sub, 'routes.yaml'), CONFIG);
     expect(chooseStore({ config: 'sub/routes.yaml' }, { env: {}, cwd: dir }).url).toBe(`sqlite:${path.join(sub, 'data/cli.db')}`);
-    expect(chooseStore({ config: 'sub/routes.yaml' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir }).url).toBe(`sqlite:${path.join(dir, 'x.db')}`);
-    expect(chooseStore({ store: 'sqlite:./y.db' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir }).url).toBe(`sqlite:${path.join(dir, 'y.db')}`);
+    expect(chooseStore({ config: 'sub/routes.yaml' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir }).url).toBe(
+      `sqlite:${path.join(dir, 'x.db')}`,
+    );
+    expect(chooseStore({ store: 'sqlite:./y.db' }, { env: { HOOKGATE_STORE: 'sqlite:./x.db' }, cwd: dir }).url).toBe(
+      `sqlite:${path.join(dir, 'y.db')}`,
+    );
     expect(chooseStore({}, { env: { HOOKGATE_CONFIG: 'sub/routes.yaml' }, cwd: dir }).url).toBe(`sqlite:${path.join(sub, 'data/cli.db')}`);
   });
 
@@ -61,25 +65,67 @@ describe('chooseStore', () => {
 
 describe('runDeliveries', () => {
   it('prints an aligned table with status, reason, attempts, last status code and time', async () => {
-    const dead = await finishedDelivery(store, { status: 'dead', reason: 'rejected' }, { now: T0 + 5_000, delivery: { route: 'r1', target: 'a' } });
-    const pending = await pendingDelivery(store, { route: 'route-with-long-name', target: 'a', nextAttemptAt: T0 + 60_000 }, { receivedAt: T0 + 1 });
+    const dead = await finishedDelivery(
+      store,
+      { status: 'dead', reason: 'rejected' },
+      { now: T0 + 5_000, delivery: { route: 'r1', target: 'a' } },
+    );
+    const pending = await pendingDelivery(
+      store,
+      { route: 'route-with-long-name', target: 'a', nextAttemptAt: T0 + 60_000 },
+      { receivedAt: T0 + 1 },
+    );
     expect(await runDeliveries({}, io)).toBe(0);
     const lines = out.join('\n').split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^ID\s+STATUS\s+REASON\s+ROUTE\s+TARGET\s+ATTEMPTS\s+LAST\s+WHEN$/);
     // Newest first.
-    expect(lines[1]!.split(/\s+/)).toEqual([pending.deliveryId, 'pending', '-', 'route-with-long-name', 'a', '0', '-', 'next', '2023-11-14T22:14:20Z']);
-    expect(lines[2]!.split(/\s+/)).toEqual([dead.deliveryId, 'dead', 'rejected', 'r1', 'a', '1', '400', 'updated', expect.stringMatching(/Z$/)]);
+    expect(lines[1]!.split(/\s+/)).toEqual([
+      pending.deliveryId,
+      'pending',
+      '-',
+      'route-with-long-name',
+      'a',
+      '0',
+      '-',
+      'next',
+      '2023-11-14T22:14:20Z',
+    ]);
+    expect(lines[2]!.split(/\s+/)).toEqual([
+      dead.deliveryId,
+      'dead',
+      'rejected',
+      'r1',
+      'a',
+      '1',
+      '400',
+      'updated',
+      expect.stringMatching(/Z$/),
+    ]);
     // Aligned: every column starts at the same offset on every line.
-    expect(lines.map((l) => l.indexOf(l.split(/\s+/)[3]!))).toEqual([lines[0]!.indexOf('ROUTE'), lines[0]!.indexOf('ROUTE'), lines[0]!.indexOf('ROUTE')]);
+    expect(lines.map((l) => l.indexOf(l.split(/\s+/)[3]!))).toEqual([
+      lines[0]!.indexOf('ROUTE'),
+      lines[0]!.indexOf('ROUTE'),
+      lines[0]!.indexOf('ROUTE'),
+    ]);
   });
 
   it('filters and prints JSON lines in the admin API shape', async () => {
-    const dead = await finishedDelivery(store, { status: 'dead', reason: 'exhausted' }, { now: T0, delivery: { route: 'r1', target: 'a' } });
+    const dead = await finishedDelivery(
+      store,
+      { status: 'dead', reason: 'exhausted' },
+      { now: T0, delivery: { route: 'r1', target: 'a' } },
+    );
     await pendingDelivery(store, { route: 'r1', target: 'a' });
     expect(await runDeliveries({ status: 'dead', json: true }, io)).toBe(0);
     expect(out).toHaveLength(1);
-    expect(JSON.parse(out[0]!)).toMatchObject({ id: dead.deliveryId, status: 'dead', dead_reason: 'exhausted', attempt_count: 1, last_status_code: 400 });
+    expect(JSON.parse(out[0]!)).toMatchObject({
+      id: dead.deliveryId,
+      status: 'dead',
+      dead_reason: 'exhausted',
+      attempt_count: 1,
+      last_status_code: 400,
+    });
   });
 
   it('says when nothing matches, and when more would', async () => {
@@ -100,6 +146,11 @@ describe('runDeliveries', () => {
 
 describe('alignColumns', () => {
   it('pads every column but the last', () => {
-    expect(alignColumns([['a', 'bb', 'c'], ['ccc', 'd', 'eeee']])).toBe('a    bb  c\nccc  d   eeee');
+    expect(
+      alignColumns([
+        ['a', 'bb', 'c'],
+        ['ccc', 'd', 'eeee'],
+      ]),
+    ).toBe('a    bb  c\nccc  d   eeee');
   });
 });

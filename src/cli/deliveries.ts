@@ -5,13 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Option, type Command } from 'commander';
-import { deliverySummaryView } from '../http/admin-views.ts';
+import { type Command, Option } from 'commander';
 import { DELIVERY_STATUSES } from '../http/admin-params.ts';
+import { deliverySummaryView } from '../http/admin-views.ts';
 import { openStore, sqlitePath } from '../store/open.ts';
 import type { Delivery, DeliveryFilter, Store } from '../store/types.ts';
 import { parsePositiveInt } from './options.ts';
-import { chooseStore, CommandFailure, type StoreCommandOptions } from './store-url.ts';
+import { CommandFailure, chooseStore, type StoreCommandOptions } from './store-url.ts';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -26,7 +26,9 @@ export async function openCliStore(options: StoreCommandOptions, io: Pick<CliIo,
   const { url } = chooseStore(options, io);
   const file = sqlitePath(url);
   if (file !== null && file !== ':memory:' && !existsSync(file)) {
-    throw new CommandFailure(`no store at ${path.relative(io.cwd ?? process.cwd(), file) || file}: has \`hookgate serve\` run with this config? (or pass --store)`);
+    throw new CommandFailure(
+      `no store at ${path.relative(io.cwd ?? process.cwd(), file) || file}: has \`hookgate serve\` run with this config? (or pass --store)`,
+    );
   }
   try {
     return await openStore(url);
@@ -83,7 +85,8 @@ export async function runDeliveries(options: DeliveriesOptions, io: CliIo): Prom
       rows.push({ delivery, lastStatusCode: attempts.length === 0 ? undefined : attempts[attempts.length - 1]!.statusCode });
     }
     if (options.json) {
-      for (const row of rows) io.out(JSON.stringify({ ...deliverySummaryView(row.delivery), last_status_code: row.lastStatusCode ?? null }));
+      for (const row of rows)
+        io.out(JSON.stringify({ ...deliverySummaryView(row.delivery), last_status_code: row.lastStatusCode ?? null }));
     } else if (rows.length === 0) {
       io.out('no deliveries match');
     } else {
@@ -119,7 +122,11 @@ export function deliveriesTable(rows: readonly DeliveryRow[]): string {
 
 export function alignColumns(table: readonly (readonly string[])[]): string {
   const widths: number[] = [];
-  for (const row of table) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of table) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
   return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
 }
 

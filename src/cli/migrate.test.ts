@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../store/postgres-test-schema.ts';
-import { redact, runMigrate } from './migrate.ts';
 import type { MigrateCommandOptions } from './migrate.ts';
+import { redact, runMigrate } from './migrate.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/hookgate.js');
 

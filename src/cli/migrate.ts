@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { openStore, sqlitePath } from '../store/open.ts';
 import { isUnavailableError } from '../store/postgres-errors.ts';
 import type { Store } from '../store/types.ts';
-import { chooseStore, CommandFailure, type StoreChoice, type StoreCommandOptions } from './store-url.ts';
+import { CommandFailure, chooseStore, type StoreChoice, type StoreCommandOptions } from './store-url.ts';
 
 export type MigrateCommandOptions = StoreCommandOptions;
 
@@ -26,7 +26,7 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('apply pending store migrations and exit (serve also applies them at start-up)')
     .option('-c, --config <path>', 'routes file, read for its store (default: $HOOKGATE_CONFIG, else routes.yaml)')
-    .option('--store <url>', 'sqlite:PATH or postgres://... (default: $HOOKGATE_STORE, else the file\'s store)')
+    .option('--store <url>', "sqlite:PATH or postgres://... (default: $HOOKGATE_STORE, else the file's store)")
     .action(async function migrateAction(options: MigrateCommandOptions) {
       process.exitCode = await runMigrate(options, {
         out: (text) => process.stdout.write(text),

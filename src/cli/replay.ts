@@ -4,11 +4,11 @@
  * Idempotency-Key). A running `serve` picks them up within its poll interval (about a second).
  * `--dry-run` prints how many would be re-queued and changes nothing.
  */
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { REPLAY_STATUSES } from '../http/admin-params.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from '../http/admin-time.ts';
 import type { DeliveryFilter, Store } from '../store/types.ts';
-import { withCliStore, type CliIo } from './deliveries.ts';
+import { type CliIo, withCliStore } from './deliveries.ts';
 import type { StoreCommandOptions } from './store-url.ts';
 
 export interface ReplayOptions extends StoreCommandOptions {
@@ -31,7 +31,8 @@ export function planReplay(ids: readonly string[], options: ReplayOptions, now: 
     return { kind: 'usage', message: `give delivery ids or filters, not both (got ids and --${filters.join(', --')})` };
   }
   if (ids.length > 0) return { kind: 'ids', ids: [...new Set(ids)] };
-  if (filters.length === 0) return { kind: 'usage', message: 'give delivery ids, or --status dead with optional --route, --target, --since' };
+  if (filters.length === 0)
+    return { kind: 'usage', message: 'give delivery ids, or --status dead with optional --route, --target, --since' };
   if (options.status === undefined) {
     return { kind: 'usage', message: `--${filters.join(', --')} need --status (${REPLAY_STATUSES.join(' or ')})` };
   }

@@ -57,7 +57,12 @@ export async function planSend(provider: string, payload: string | undefined, op
   // Validate mode: variables this command does not need (target URLs, tokens) may be unset.
   const loaded = loadConfigFile(file, { mode: 'validate' });
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    throw new Error(`${file} is not usable:\n${loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`);
+    throw new Error(
+      `${file} is not usable:\n${loaded.diagnostics
+        .filter((d) => d.severity === 'error')
+        .map(formatDiagnostic)
+        .join('\n')}`,
+    );
   }
   const providerConfig = loaded.config.providers[provider];
   if (!providerConfig) {
@@ -71,7 +76,9 @@ export async function planSend(provider: string, payload: string | undefined, op
 
   const secret = verify.secrets?.[0] ?? verify.secret ?? '';
   if (verify.type !== 'none' && (secret === '' || secret === MISSING_SECRET_PLACEHOLDER)) {
-    throw new Error(`provider "${provider}" has no secret in this environment (unset: ${loaded.missingEnv.join(', ') || 'none'}); export it or pass --env-file`);
+    throw new Error(
+      `provider "${provider}" has no secret in this environment (unset: ${loaded.missingEnv.join(', ') || 'none'}); export it or pass --env-file`,
+    );
   }
   const extra = Object.fromEntries(options.header.map(parseHeader));
   const signed = await signFor(verify, {

@@ -2,7 +2,7 @@
  * `hookgate serve`: ingress and delivery worker in one process (or one role each with
  * --no-worker / --worker-only). Reloads on SIGHUP and on file change; drains on SIGTERM.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -12,14 +12,14 @@ import { loadConfigFile } from '../config/load.ts';
 import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { DEFAULT_LEASE_GRACE_MS, DeliveryWorker } from '../delivery/worker.ts';
 import { adminToken, createAdminRouter } from '../http/admin.ts';
-import { createApp, type AppOptions } from '../http/app.ts';
+import { type AppOptions, createApp } from '../http/app.ts';
 import { createWebhookHandler } from '../http/ingress.ts';
 import { createRequestListener } from '../http/lean-server.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createMetricsHandler } from '../observability/metrics-http.ts';
 import { compileConfig, resolveStoreUrl } from '../pipeline/compile.ts';
-import { DEFAULTS, type CompiledConfig } from '../pipeline/types.ts';
+import { type CompiledConfig, DEFAULTS } from '../pipeline/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { openStore } from '../store/open.ts';
 import { PostgresStore } from '../store/postgres.ts';
@@ -122,7 +122,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   // Replicas on PostgreSQL pace each target together, through the database.
   const limiter = store instanceof PostgresStore ? createPgLimiter(store.pool) : undefined;
   const worker = runWorker
-    ? new DeliveryWorker({ store, getConfig: () => current, logger, ...lease, ...(limiter ? { limiter } : {}), onAttempt: metrics.onAttempt })
+    ? new DeliveryWorker({
+        store,
+        getConfig: () => current,
+        logger,
+        ...lease,
+        ...(limiter ? { limiter } : {}),
+        onAttempt: metrics.onAttempt,
+      })
     : null;
   const runtime: Runtime = {
     config: () => current,
@@ -183,7 +190,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   worker?.start();
   runtime.state.ready = true;
   logger.info(
-    { port: actualPort, config: file, config_sha256: current.sha256, store: store.kind, worker: runWorker, ingress: !options.workerOnly, admin: token !== null },
+    {
+      port: actualPort,
+      config: file,
+      config_sha256: current.sha256,
+      store: store.kind,
+      worker: runWorker,
+      ingress: !options.workerOnly,
+      admin: token !== null,
+    },
     'listening',
   );
 
@@ -246,7 +261,6 @@ function leaseFromEnv(raw: string | undefined): { leaseMs: number; leaseGraceMs:
   return { leaseMs: ms, leaseGraceMs: Math.min(DEFAULT_LEASE_GRACE_MS, ms) };
 }
 
-
 /** Watch the config's folder (editors replace files by rename) and debounce bursts of events. */
 function watchConfig(file: string, onChange: () => void): FSWatcher | null {
   const abs = path.resolve(file);
@@ -270,7 +284,7 @@ export function registerServe(program: Command): void {
     .description('run the router: webhook ingress and the delivery worker')
     .option('-c, --config <path>', 'routes file (default: $HOOKGATE_CONFIG, else routes.yaml)')
     .option('--port <n>', 'listen port (default: $PORT, else server.port, else 8787)', parsePort)
-    .option('--store <url>', 'sqlite:PATH or postgres://... (default: $HOOKGATE_STORE, else the file\'s store)')
+    .option('--store <url>', "sqlite:PATH or postgres://... (default: $HOOKGATE_STORE, else the file's store)")
     .option('--no-worker', 'ingress only: store events, leave delivery to other processes')
     .option('--worker-only', 'delivery only: no webhook ingress (health endpoints stay up)')
     .action(async function serveAction(opts: ServeOptions) {

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../config/diagnostic.ts';
 import { displayPath, formatCase, formatFileProblems, formatSummary } from '../testing/report.ts';
-import { runConfigTests, type RunReport } from '../testing/run.ts';
+import { type RunReport, runConfigTests } from '../testing/run.ts';
 import { configPathOption } from './options.ts';
 
 export interface TestCommandOptions {
@@ -23,7 +23,9 @@ export interface TestCommandIo {
 export function registerTest(program: Command): void {
   program
     .command('test')
-    .description('run config tests (*.test.yaml, default under tests/ beside the config): sign each payload with a throwaway secret and push it through the real pipeline, no network')
+    .description(
+      'run config tests (*.test.yaml, default under tests/ beside the config): sign each payload with a throwaway secret and push it through the real pipeline, no network',
+    )
     .argument('[paths...]', 'test files or folders (default: tests/ beside the config)')
     .option('-c, --config <path>', 'the routes file (default: $HOOKGATE_CONFIG, else routes.yaml)')
     .action(async function testAction(paths: string[], options: TestCommandOptions) {

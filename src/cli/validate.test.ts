@@ -6,13 +6,23 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Diagnostic } from '../config/diagnostic.ts';
-import { escapeData, escapeProperty, githubAnnotation, registerValidate, runValidate } from './validate.ts';
 import type { ValidateCommandOptions } from './validate.ts';
+import { escapeData, escapeProperty, githubAnnotation, registerValidate, runValidate } from './validate.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(join(tmpdir(), 'hookgate-validate-'));
 
-const CLEAN = ['version: 1', 'providers:', '  stripe:', '    verify: { type: stripe, secret: "${STRIPE_SECRET}" }', 'targets:', '  crm: { url: "https://crm.example/hooks" }', 'routes:', '  - { name: r, from: stripe, to: crm }', ''].join('\n');
+const CLEAN = [
+  'version: 1',
+  'providers:',
+  '  stripe:',
+  '    verify: { type: stripe, secret: "${STRIPE_SECRET}" }',
+  'targets:',
+  '  crm: { url: "https://crm.example/hooks" }',
+  'routes:',
+  '  - { name: r, from: stripe, to: crm }',
+  '',
+].join('\n');
 writeFileSync(join(dir, 'clean.yaml'), CLEAN);
 writeFileSync(join(dir, 'broken.yaml'), CLEAN.replace('to: crm', 'to: crn').replace('type: stripe', 'type: stripee'));
 writeFileSync(join(dir, 'weird, name:1.yaml'), CLEAN.replace('to: crm', 'to: crn'));
@@ -37,7 +47,9 @@ describe('hookgate validate (in process)', () => {
   it('missing environment variables are warnings (exit 0), errors with --strict-env (exit 1)', () => {
     const lenient = run(['clean.yaml'], {}, {});
     expect(lenient.code).toBe(0);
-    expect(lenient.lines[0]).toBe('clean.yaml:4:37 warning env-missing providers.stripe.verify.secret: environment variable STRIPE_SECRET is not set (set it, or give a default with ${STRIPE_SECRET:-...})');
+    expect(lenient.lines[0]).toBe(
+      'clean.yaml:4:37 warning env-missing providers.stripe.verify.secret: environment variable STRIPE_SECRET is not set (set it, or give a default with ${STRIPE_SECRET:-...})',
+    );
     const strict = run(['clean.yaml'], { strictEnv: true }, {});
     expect(strict.code).toBe(1);
     expect(strict.lines[0]).toMatch(/^clean\.yaml:4:37 error env-missing /);
@@ -107,7 +119,14 @@ describe('GitHub annotation escaping', () => {
   it('escapes %, CR and LF in the message; also : and , in properties', () => {
     expect(escapeData('100% done\r\nnext')).toBe('100%25 done%0D%0Anext');
     expect(escapeProperty('a:b,c%')).toBe('a%3Ab%2Cc%25');
-    const d: Diagnostic = { file: 'c:/x,y.yaml', line: 3, col: 7, severity: 'warning', code: 'literal-secret', message: 'line one\nline two 50%' };
+    const d: Diagnostic = {
+      file: 'c:/x,y.yaml',
+      line: 3,
+      col: 7,
+      severity: 'warning',
+      code: 'literal-secret',
+      message: 'line one\nline two 50%',
+    };
     expect(githubAnnotation(d)).toBe('::warning file=c%3A/x%2Cy.yaml,line=3,col=7,title=literal-secret::line one%0Aline two 50%25');
   });
 
@@ -147,7 +166,10 @@ describe('the commander command', () => {
   it('rejects an unknown --format as a usage error', async () => {
     const error = await program()
       .parseAsync(['node', 'hookgate', 'validate', '--format', 'xml'])
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(CommanderError);
     expect((error as CommanderError).code).toBe('commander.invalidArgument');
   });
@@ -159,7 +181,11 @@ const cliLoads = spawnSync(process.execPath, [join(REPO, 'bin/hookgate.js'), '--
 describe.skipIf(!cliLoads)('node bin/hookgate.js validate (child process)', () => {
   function cli(args: string[], env: Record<string, string> = {}) {
     const { HOOKGATE_CONFIG: _unused, ...base } = process.env;
-    return spawnSync(process.execPath, [join(REPO, 'bin/hookgate.js'), 'validate', ...args], { cwd: dir, encoding: 'utf8', env: { ...base, ...env } });
+    return spawnSync(process.execPath, [join(REPO, 'bin/hookgate.js'), 'validate', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...base, ...env },
+    });
   }
 
   it('exit 0 for a clean file, 1 for errors, 2 for a bad --format', () => {

@@ -3,10 +3,11 @@
  * JSON Schema plus semantic checks (spec section 5). Exit 0 when there are at most warnings, 1 on
  * any error; a bad --format is a usage error (2, mapped by main.ts).
  */
-import { Option } from 'commander';
+
 import type { Command } from 'commander';
-import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
+import { Option } from 'commander';
 import type { Diagnostic } from '../config/diagnostic.ts';
+import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { expandConfigPaths } from '../config/find-files.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { configPathOption } from './options.ts';

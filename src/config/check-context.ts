@@ -1,7 +1,7 @@
 /** What every semantic check gets: the interpolated data, positions, and how each value was written. */
 import type { Diagnostic, Severity } from './diagnostic.ts';
-import { pathKey } from './interpolate-document.ts';
 import type { ValueRecord } from './interpolate-document.ts';
+import { pathKey } from './interpolate-document.ts';
 import type { ConfigPath, YamlSource } from './yaml-source.ts';
 
 export interface CheckContext {

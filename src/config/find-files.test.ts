@@ -18,7 +18,10 @@ describe('expandConfigPaths', () => {
     [['**/*.yaml'], ['a.yaml', 'b.yaml', 'configs/deep/y.yaml', 'configs/x.yaml']],
     [['configs/**/y.yaml'], ['configs/deep/y.yaml']],
     [['.hidden/*.yaml'], ['.hidden/z.yaml']],
-    [['b.yaml', '*.yaml'], ['b.yaml', 'a.yaml']],
+    [
+      ['b.yaml', '*.yaml'],
+      ['b.yaml', 'a.yaml'],
+    ],
   ])('%j → %j', (patterns, expected) => {
     expect(expandConfigPaths(patterns, root)).toEqual({ files: expected, unmatched: [] });
   });

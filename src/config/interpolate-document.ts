@@ -4,11 +4,12 @@
  * files were missing, for the later checks (literal secrets, empty secrets, schema errors that a
  * missing variable explains).
  */
-import { isMap, isScalar, isSeq } from 'yaml';
+
 import type { Node, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic, Severity } from './diagnostic.ts';
-import { interpolate } from './interpolate.ts';
 import type { InterpolationContext } from './interpolate.ts';
+import { interpolate } from './interpolate.ts';
 import type { ConfigPath, YamlSource } from './yaml-source.ts';
 
 export interface ValueRecord {
@@ -35,9 +36,7 @@ export function pathKey(path: ConfigPath): string {
 /** Human form of a path: `providers.stripe.verify.secret`, `routes[0].to`. */
 export function showPath(path: ConfigPath): string {
   if (path.length === 0) return 'the top level';
-  return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
-    .join('');
+  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('');
 }
 
 export function interpolateDocument(

@@ -48,7 +48,9 @@ describe('loadConfigFile', () => {
   it('reports a file that cannot be read', () => {
     const result = loadConfigFile('no-such-dir/routes.yaml', { env: {} });
     expect(result.config).toBeNull();
-    expect(result.diagnostics.map(formatDiagnostic)).toEqual(['no-such-dir/routes.yaml:0:0 error file cannot read no-such-dir/routes.yaml: no such file']);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      'no-such-dir/routes.yaml:0:0 error file cannot read no-such-dir/routes.yaml: no such file',
+    ]);
   });
 });
 
@@ -60,13 +62,22 @@ describe('secrets', () => {
   });
 
   it('keeps both when both are set', () => {
-    const result = load(ROTATION, { BILLING_SECRET: 'new-1', BILLING_SECRET_OLD: 'old-1', ROUTINE_URL: 'https://a.example/f', ROUTINE_TOKEN: 't' });
+    const result = load(ROTATION, {
+      BILLING_SECRET: 'new-1',
+      BILLING_SECRET_OLD: 'old-1',
+      ROUTINE_URL: 'https://a.example/f',
+      ROUTINE_TOKEN: 't',
+    });
     expect(result.config?.providers.backend?.verify.secrets).toEqual(['new-1', 'old-1']);
   });
 
   it('in validate mode, a secret missing from the environment is a warning and a placeholder keeps the config checkable', () => {
     const result = load(ROTATION);
-    expect(result.diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual(['warning env-missing', 'warning env-missing', 'warning env-missing']);
+    expect(result.diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual([
+      'warning env-missing',
+      'warning env-missing',
+      'warning env-missing',
+    ]);
     expect(result.missingEnv).toEqual(['BILLING_SECRET', 'ROUTINE_URL', 'ROUTINE_TOKEN']);
     expect(result.config?.providers.backend?.verify.secrets).toEqual([MISSING_SECRET_PLACEHOLDER]);
   });
@@ -118,7 +129,7 @@ describe('interpolation into the config', () => {
     expect(load(text).config?.targets.t?.headers).toEqual({ 'x-template': '${NOT_A_VAR}' });
   });
 
-  it('never puts a variable\'s value into a message', () => {
+  it("never puts a variable's value into a message", () => {
     const values = { TOL: 'tolerance-value-xyz', URL: 'not-a-url-value-xyz', TOKEN: 'token-value-xyz', TYPE: 'type-value-xyz' };
     const text = yamlText`
       version: 1
@@ -157,7 +168,9 @@ describe('collapsed schema errors', () => {
   });
 
   it('a target with both url and routine is one finding', () => {
-    const result = load('version: 1\nproviders: {}\ntargets: { t: { url: "https://a.example", routine: { url: "https://b.example", token: "${T:-x}" } } }\nroutes: []\n');
+    const result = load(
+      'version: 1\nproviders: {}\ntargets: { t: { url: "https://a.example", routine: { url: "https://b.example", token: "${T:-x}" } } }\nroutes: []\n',
+    );
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toHaveLength(1);
   });
 
@@ -178,7 +191,13 @@ describe('the examples validate clean', () => {
   function configBlocks(markdown: string): string[] {
     return [...markdown.matchAll(/```ya?ml\r?\n([\s\S]*?)```/g)]
       .map((m) => m[1]!)
-      .filter((block) => block.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#'))?.trim() === 'version: 1');
+      .filter(
+        (block) =>
+          block
+            .split('\n')
+            .find((l) => l.trim() !== '' && !l.trim().startsWith('#'))
+            ?.trim() === 'version: 1',
+      );
   }
 
   it('routes.yaml at the repository root', () => {

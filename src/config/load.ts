@@ -6,17 +6,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { RoutesFile } from './types.ts';
-import { hasErrors } from './diagnostic.ts';
-import type { Diagnostic, Severity } from './diagnostic.ts';
 import type { CheckContext } from './check-context.ts';
+import type { Diagnostic, Severity } from './diagnostic.ts';
+import { hasErrors } from './diagnostic.ts';
 import { interpolateDocument, pathKey } from './interpolate-document.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
 import { applySecrets } from './secrets.ts';
 import { semanticChecks } from './semantic.ts';
+import type { RoutesFile } from './types.ts';
 import { validateSchema } from './validate-schema.ts';
-import { parseYamlSource } from './yaml-source.ts';
 import type { YamlSource } from './yaml-source.ts';
+import { parseYamlSource } from './yaml-source.ts';
 
 export interface LoadOptions {
   /** Default process.env. */
@@ -54,7 +54,14 @@ export function loadConfigFile(path: string, options: LoadOptions = {}): LoadRes
     bytes = readFileSync(absPath);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    const diagnostic: Diagnostic = { file: path, line: 0, col: 0, severity: 'error', code: 'file', message: `cannot read ${path}: ${reason}` };
+    const diagnostic: Diagnostic = {
+      file: path,
+      line: 0,
+      col: 0,
+      severity: 'error',
+      code: 'file',
+      message: `cannot read ${path}: ${reason}`,
+    };
     return { file: path, absPath, dir, sha256: '', config: null, diagnostics: [diagnostic], missingEnv: [] };
   }
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
@@ -72,7 +79,12 @@ function loadText(text: string, file: string, dir: string, options: LoadOptions)
   if (hasErrors(yamlDiagnostics)) return { ...base, config: null, diagnostics: yamlDiagnostics, missingEnv: [] };
 
   const mode = options.mode ?? 'validate';
-  const interpolation = interpolateDocument(source, file, { env: options.env ?? process.env, dir: base.dir }, missingSeverity(mode, options.strictEnv));
+  const interpolation = interpolateDocument(
+    source,
+    file,
+    { env: options.env ?? process.env, dir: base.dir },
+    missingSeverity(mode, options.strictEnv),
+  );
   const data: unknown = source.doc.toJS();
   const ctx: CheckContext = { file, source, records: interpolation.records };
 

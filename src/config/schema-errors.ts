@@ -9,13 +9,7 @@ import { VERIFY_OPTION_SCHEMAS } from '../providers/options.ts';
 import { DURATION_PATTERN, SIZE_PATTERN } from '../util/units.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
-import {
-  HEADER_NAME_PATTERN,
-  HTTP_URL_PATTERN,
-  NAME_PATTERN,
-  PROVIDER_NAME_PATTERN,
-  STORE_PATTERN,
-} from './schema.ts';
+import { HEADER_NAME_PATTERN, HTTP_URL_PATTERN, NAME_PATTERN, PROVIDER_NAME_PATTERN, STORE_PATTERN } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import type { ConfigPath, Position } from './yaml-source.ts';
 
@@ -54,7 +48,8 @@ const PATTERN_TEXT: Record<string, { code: string; text: string }> = {
 };
 
 const NAME_RULES: Record<string, string> = {
-  [PROVIDER_NAME_PATTERN]: 'is not a valid provider name: it is part of the URL /webhooks/{name}, so use lower-case letters, digits, - and _, starting with a letter or digit',
+  [PROVIDER_NAME_PATTERN]:
+    'is not a valid provider name: it is part of the URL /webhooks/{name}, so use lower-case letters, digits, - and _, starting with a letter or digit',
   [NAME_PATTERN]: 'is not a valid name: use letters, digits, -, _, . and :, starting with a letter or digit',
   [HEADER_NAME_PATTERN]: 'is not a valid HTTP header name',
 };
@@ -80,7 +75,8 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], ctx: SchemaErr
     switch (e.keyword) {
       case 'required': {
         const missing = String(params.missingProperty);
-        const types = missing === 'type' && path[path.length - 1] === 'verify' ? ` (one of: ${Object.keys(VERIFY_OPTION_SCHEMAS).join(', ')})` : '';
+        const types =
+          missing === 'type' && path[path.length - 1] === 'verify' ? ` (one of: ${Object.keys(VERIFY_OPTION_SCHEMAS).join(', ')})` : '';
         return { path, at: 'value', code: 'schema', message: `${where}: missing required property \`${missing}\`${types}` };
       }
       case 'additionalProperties': {
@@ -96,7 +92,12 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], ctx: SchemaErr
         const isType = path[path.length - 1] === 'type' && path[path.length - 2] === 'verify';
         const hint = shown && typeof e.data === 'string' ? didYouMean(e.data, allowed) : '';
         const what = isType ? `unknown verifier type${shown ? ` ${shown}` : ''}` : `${where}${shown ? ` ${shown}` : ''} is not allowed`;
-        return { path, at: 'value', code: 'schema', message: `${what}${hint}; valid ${isType ? 'types' : 'values'}: ${allowed.join(', ')}` };
+        return {
+          path,
+          at: 'value',
+          code: 'schema',
+          message: `${what}${hint}; valid ${isType ? 'types' : 'values'}: ${allowed.join(', ')}`,
+        };
       }
       case 'const':
         return { path, at: 'value', code: 'schema', message: `${where} must be ${JSON.stringify(params.allowedValue)}` };

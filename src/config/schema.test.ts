@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VERIFY_OPTION_SCHEMAS } from '../providers/options.ts';
-import { buildSchema } from './schema.ts';
 import type { JsonSchema } from './schema.ts';
+import { buildSchema } from './schema.ts';
 import type { RoutesFile } from './types.ts';
 import { validateSchema } from './validate-schema.ts';
 import { SCHEMA_FILE, schemaFileText } from './write-schema.ts';
@@ -52,15 +52,17 @@ describe('routes schema', () => {
       if (!isObject(schema.properties)) continue;
       if (pointer.includes('/if')) continue;
       const closed = schema.additionalProperties === false;
-      const dispatch = Array.isArray(schema.allOf) && schema.allOf.every((b) => isObject(b) && isObject(b.then) && b.then.additionalProperties === false);
+      const dispatch =
+        Array.isArray(schema.allOf) && schema.allOf.every((b) => isObject(b) && isObject(b.then) && b.then.additionalProperties === false);
       if (!closed && !dispatch) open.push(pointer);
     }
     expect(open).toEqual([]);
   });
 
-  it('takes each verifier type\'s options from VERIFY_OPTION_SCHEMAS', () => {
-    const verify = ((((buildSchema().properties as JsonSchema).providers as JsonSchema).additionalProperties as JsonSchema).properties as JsonSchema)
-      .verify as JsonSchema;
+  it("takes each verifier type's options from VERIFY_OPTION_SCHEMAS", () => {
+    const verify = (
+      (((buildSchema().properties as JsonSchema).providers as JsonSchema).additionalProperties as JsonSchema).properties as JsonSchema
+    ).verify as JsonSchema;
     const branches = verify.allOf as JsonSchema[];
     expect(branches.map((b) => b.then)).toEqual(Object.values(VERIFY_OPTION_SCHEMAS));
     expect(((verify.properties as JsonSchema).type as JsonSchema).enum).toEqual(Object.keys(VERIFY_OPTION_SCHEMAS));
@@ -81,7 +83,11 @@ describe('routes schema', () => {
         },
       },
       targets: {
-        routine: { routine: { url: 'https://api.example/fire', token: 't', beta: 'b' }, timeout: '30s', rateLimit: { requests: 5, per: '1s', concurrency: 2 } },
+        routine: {
+          routine: { url: 'https://api.example/fire', token: 't', beta: 'b' },
+          timeout: '30s',
+          rateLimit: { requests: 5, per: '1s', concurrency: 2 },
+        },
         api: {
           url: 'https://api.example/hooks',
           auth: { basic: { username: 'u', password: 'p' } },

@@ -77,6 +77,7 @@ function verifySchema(): JsonSchema {
     allOf: types.map(function dispatchOnType(type) {
       return {
         if: { properties: { type: { const: type } }, required: ['type'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
         then: VERIFY_OPTION_SCHEMAS[type],
       };
     }),
@@ -91,8 +92,8 @@ function providerSchema(): JsonSchema {
     required: ['verify'],
     properties: {
       verify: verifySchema(),
-      event: jsonata('The normalized event type, computed over the body (overrides the type\'s default).'),
-      id: jsonata('The dedup key, computed over the body (`$headers` is bound); default: the type\'s own, else sha256 of the raw body.'),
+      event: jsonata("The normalized event type, computed over the body (overrides the type's default)."),
+      id: jsonata("The dedup key, computed over the body (`$headers` is bound); default: the type's own, else sha256 of the raw body."),
     },
   };
 }
@@ -112,7 +113,7 @@ function targetSchema(): JsonSchema {
       },
       routine: {
         type: 'object',
-        description: "A Claude Code routine's API trigger; the mapped value is sent as {\"text\": ...}.",
+        description: 'A Claude Code routine\'s API trigger; the mapped value is sent as {"text": ...}.',
         additionalProperties: false,
         required: ['url', 'token'],
         properties: {
@@ -122,7 +123,11 @@ function targetSchema(): JsonSchema {
             pattern: HTTP_URL_PATTERN,
             description: 'The trigger URL: https://api.anthropic.com/v1/claude_code/routines/trig_.../fire (http:// only for local demos).',
           },
-          token: { type: 'string', minLength: 1, description: "The routine's own Bearer token (sk-ant-oat01-...). Use a ${ENV} reference." },
+          token: {
+            type: 'string',
+            minLength: 1,
+            description: "The routine's own Bearer token (sk-ant-oat01-...). Use a ${ENV} reference.",
+          },
           beta: { type: 'string', minLength: 1, description: 'The anthropic-beta header (default experimental-cc-routine-2026-04-01).' },
         },
       },
@@ -179,7 +184,10 @@ function targetSchema(): JsonSchema {
           'Target protection: after `failures` consecutive failed attempts (connection errors, timeouts, 5xx) the target is paused for `cooldown` and its deliveries wait in the store; then one delivery probes it. A 410 Gone pauses it until its deliveries are replayed. Default: on, 10 failures, 1m.',
         additionalProperties: false,
         properties: {
-          enabled: { type: 'boolean', description: 'false turns the breaker off for this target (410 Gone still pauses it). Default true.' },
+          enabled: {
+            type: 'boolean',
+            description: 'false turns the breaker off for this target (410 Gone still pauses it). Default true.',
+          },
           failures: positiveInteger('Consecutive failed attempts that pause the target (default 10).'),
           cooldown: duration('How long the target stays paused before a probe (default 1m).'),
         },
@@ -204,7 +212,9 @@ function routeSchema(): JsonSchema {
         description:
           'Event types to take, matched segment by segment: `customer.subscription` matches `customer.subscription.created`; `*` matches one segment. Absent: all events.',
       },
-      filter: jsonata('A predicate over the body; the route takes the event only when it is true. Bound: $event, $provider, $id, $headers, $query, $receivedAt, $route.'),
+      filter: jsonata(
+        'A predicate over the body; the route takes the event only when it is true. Bound: $event, $provider, $id, $headers, $query, $receivedAt, $route.',
+      ),
       map: jsonata('Reshapes the body into what the target receives (absent: the body as is). Same bindings as `filter`.'),
       to: {
         type: ['string', 'array'],
@@ -231,7 +241,8 @@ export function buildSchema(): JsonSchema {
       store: {
         type: 'string',
         pattern: STORE_PATTERN,
-        description: 'sqlite:./path.db (default sqlite:./data/hookgate.db, relative to this file) or postgres://... for many replicas. HOOKGATE_STORE and --store override it.',
+        description:
+          'sqlite:./path.db (default sqlite:./data/hookgate.db, relative to this file) or postgres://... for many replicas. HOOKGATE_STORE and --store override it.',
       },
       retention: duration('Age after which delivered and ignored events are purged (default 7d).'),
       providers: {

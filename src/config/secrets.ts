@@ -4,9 +4,10 @@
  * that is empty only because its variable is missing (CI has no production secrets) is replaced by
  * a placeholder, so the config still loads and the rest of it is checked.
  */
-import type { Diagnostic } from './diagnostic.ts';
-import { entries, finding, isRecord, record } from './check-context.ts';
+
 import type { CheckContext } from './check-context.ts';
+import { entries, finding, isRecord, record } from './check-context.ts';
+import type { Diagnostic } from './diagnostic.ts';
 import type { ConfigPath } from './yaml-source.ts';
 
 /** Stands in for a secret whose variable is missing (validate and lenient modes only). Not a usable secret. */

@@ -5,7 +5,17 @@ import { eventPatternProblem } from './semantic-values.ts';
 
 /** A config whose first route has the given lines (from line 7 on). */
 function withRoute(...lines: string[]): string {
-  return ['version: 1', 'providers: { p: { verify: { type: github, secret: "${S:-x}" } } }', 'targets: { t: { url: "https://t.example" } }', 'routes:', '  - name: r', '    from: p', ...lines, '    to: t', ''].join('\n');
+  return [
+    'version: 1',
+    'providers: { p: { verify: { type: github, secret: "${S:-x}" } } }',
+    'targets: { t: { url: "https://t.example" } }',
+    'routes:',
+    '  - name: r',
+    '    from: p',
+    ...lines,
+    '    to: t',
+    '',
+  ].join('\n');
 }
 
 function jsonataFinding(text: string): string {

@@ -5,12 +5,12 @@
  */
 import jsonata from 'jsonata';
 import { isScalar } from 'yaml';
-import type { Diagnostic } from './diagnostic.ts';
-import { entries, finding, isRecord, items } from './check-context.ts';
 import type { CheckContext } from './check-context.ts';
+import { entries, finding, isRecord, items } from './check-context.ts';
+import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
-import { scalarSourceOffset } from './yaml-source.ts';
 import type { ConfigPath } from './yaml-source.ts';
+import { scalarSourceOffset } from './yaml-source.ts';
 
 interface JsonataFailure {
   readonly message: string;
@@ -75,7 +75,14 @@ export function jsonataChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
       const kind = nonPredicateKind(route.filter);
       if (kind) {
         out.push(
-          finding(ctx, ['routes', i, 'filter'], 'value', 'warning', 'filter-not-predicate', `${showPath(['routes', i, 'filter'])} is ${kind}, not a true/false test: the route would take every event or none`),
+          finding(
+            ctx,
+            ['routes', i, 'filter'],
+            'value',
+            'warning',
+            'filter-not-predicate',
+            `${showPath(['routes', i, 'filter'])} is ${kind}, not a true/false test: the route would take every event or none`,
+          ),
         );
       }
     }

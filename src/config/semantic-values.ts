@@ -4,9 +4,9 @@
  * the file instead of referenced, and `type: none`.
  */
 import { parseDuration, parseSize } from '../util/units.ts';
-import type { Diagnostic } from './diagnostic.ts';
-import { entries, finding, isRecord, items, record } from './check-context.ts';
 import type { CheckContext } from './check-context.ts';
+import { entries, finding, isRecord, items, record } from './check-context.ts';
+import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
 import type { ConfigPath } from './yaml-source.ts';
 
@@ -38,7 +38,9 @@ export function durationAndSizeChecks(data: unknown, ctx: CheckContext): Diagnos
     const max = typeof retry.maxDelay === 'string' ? parseDuration(retry.maxDelay) : undefined;
     if (initial !== undefined && max !== undefined && max > 0 && initial > max) {
       const path = ['targets', name, 'retry', 'initialDelay'];
-      out.push(finding(ctx, path, 'value', 'warning', 'duration', `${showPath(path)} is longer than maxDelay: every retry will wait maxDelay`));
+      out.push(
+        finding(ctx, path, 'value', 'warning', 'duration', `${showPath(path)} is longer than maxDelay: every retry will wait maxDelay`),
+      );
     }
   }
   return out;
@@ -69,7 +71,10 @@ export function eventPatternChecks(data: unknown, ctx: CheckContext): Diagnostic
       if (typeof pattern !== 'string' || pattern === '') return;
       const problem = eventPatternProblem(pattern);
       const path = ['routes', i, 'events', j];
-      if (problem) out.push(finding(ctx, path, 'value', 'error', 'event-pattern', `${showPath(path)}: \`${pattern}\` is not an event pattern: it ${problem}`));
+      if (problem)
+        out.push(
+          finding(ctx, path, 'value', 'error', 'event-pattern', `${showPath(path)}: \`${pattern}\` is not an event pattern: it ${problem}`),
+        );
     });
   });
   return out;
@@ -81,8 +86,11 @@ export function literalSecretChecks(data: unknown, ctx: CheckContext): Diagnosti
   return out;
 
   function visit(value: unknown, path: ConfigPath): void {
-    if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
-    else if (isRecord(value)) for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        visit(v, [...path, i]);
+      });
+    } else if (isRecord(value)) for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
     else if (typeof value === 'string' && value !== '' && holdsSecret(path)) checkWritten(path);
   }
 
@@ -100,12 +108,26 @@ export function literalSecretChecks(data: unknown, ctx: CheckContext): Diagnosti
       // `${NAME:-}` (empty, the rotation idiom) is fine; a non-empty default is a secret in the file.
       if (!WITH_DEFAULT.test(written.raw)) return;
       out.push(
-        finding(ctx, path, 'value', 'warning', 'literal-secret', `${showPath(path)} has a default written in the file: drop the default so the secret comes only from the environment`),
+        finding(
+          ctx,
+          path,
+          'value',
+          'warning',
+          'literal-secret',
+          `${showPath(path)} has a default written in the file: drop the default so the secret comes only from the environment`,
+        ),
       );
       return;
     }
     out.push(
-      finding(ctx, path, 'value', 'warning', 'literal-secret', `${showPath(path)} is written in the file: reference it instead, as \${NAME} or \${file:path}, so it stays out of git`),
+      finding(
+        ctx,
+        path,
+        'value',
+        'warning',
+        'literal-secret',
+        `${showPath(path)} is written in the file: reference it instead, as \${NAME} or \${file:path}, so it stays out of git`,
+      ),
     );
   }
 }
@@ -115,7 +137,14 @@ export function verifyNoneChecks(data: unknown, ctx: CheckContext): Diagnostic[]
   for (const [name, provider] of entries(isRecord(data) ? data.providers : undefined)) {
     if (!isRecord(provider) || !isRecord(provider.verify) || provider.verify.type !== 'none') continue;
     out.push(
-      finding(ctx, ['providers', name, 'verify', 'type'], 'value', 'warning', 'verify-none', `provider \`${name}\` accepts requests from anyone (type: none): for local experiments only`),
+      finding(
+        ctx,
+        ['providers', name, 'verify', 'type'],
+        'value',
+        'warning',
+        'verify-none',
+        `provider \`${name}\` accepts requests from anyone (type: none): for local experiments only`,
+      ),
     );
   }
   return out;

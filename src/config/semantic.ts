@@ -2,9 +2,10 @@
  * Semantic checks: what the schema cannot see. Each finding has its own code; the data may still
  * have schema errors, so every check looks at shapes defensively and skips what it cannot read.
  */
-import type { Diagnostic } from './diagnostic.ts';
-import { entries, finding, isRecord, items } from './check-context.ts';
+
 import type { CheckContext } from './check-context.ts';
+import { entries, finding, isRecord, items } from './check-context.ts';
+import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
@@ -59,13 +60,31 @@ export function referenceChecks(data: unknown, ctx: CheckContext): Diagnostic[] 
       if (first === undefined) routeNames.set(route.name, i);
       else {
         const at = ctx.source.locate(['routes', first, 'name'], 'value');
-        out.push(finding(ctx, ['routes', i, 'name'], 'value', 'error', 'duplicate-route', `route name \`${route.name}\` is already used at line ${at.line}: route names must be unique`));
+        out.push(
+          finding(
+            ctx,
+            ['routes', i, 'name'],
+            'value',
+            'error',
+            'duplicate-route',
+            `route name \`${route.name}\` is already used at line ${at.line}: route names must be unique`,
+          ),
+        );
       }
     }
     if (typeof route.from === 'string') {
       usedProviders.add(route.from);
       if (!providers.includes(route.from)) {
-        out.push(finding(ctx, ['routes', i, 'from'], 'value', 'error', 'unknown-provider', `${label}: unknown provider \`${route.from}\`${didYouMean(route.from, providers)}${declared('providers', providers)}`));
+        out.push(
+          finding(
+            ctx,
+            ['routes', i, 'from'],
+            'value',
+            'error',
+            'unknown-provider',
+            `${label}: unknown provider \`${route.from}\`${didYouMean(route.from, providers)}${declared('providers', providers)}`,
+          ),
+        );
       }
     }
     const to = typeof route.to === 'string' ? [route.to] : items(route.to);
@@ -75,7 +94,16 @@ export function referenceChecks(data: unknown, ctx: CheckContext): Diagnostic[] 
       const path = typeof route.to === 'string' ? ['routes', i, 'to'] : ['routes', i, 'to', j];
       usedTargets.add(target);
       if (!targets.includes(target)) {
-        out.push(finding(ctx, path, 'value', 'error', 'unknown-target', `${label}: unknown target \`${target}\`${didYouMean(target, targets)}${declared('targets', targets)}`));
+        out.push(
+          finding(
+            ctx,
+            path,
+            'value',
+            'error',
+            'unknown-target',
+            `${label}: unknown target \`${target}\`${didYouMean(target, targets)}${declared('targets', targets)}`,
+          ),
+        );
       } else if (seen.has(target)) {
         out.push(finding(ctx, path, 'value', 'error', 'duplicate-target', `${label}: target \`${target}\` is listed twice`));
       }
@@ -85,7 +113,16 @@ export function referenceChecks(data: unknown, ctx: CheckContext): Diagnostic[] 
 
   for (const name of providers) {
     if (usedProviders.has(name)) continue;
-    out.push(finding(ctx, ['providers', name], 'key', 'warning', 'unused-provider', `provider \`${name}\` is not used by any route: its events are verified, then ignored`));
+    out.push(
+      finding(
+        ctx,
+        ['providers', name],
+        'key',
+        'warning',
+        'unused-provider',
+        `provider \`${name}\` is not used by any route: its events are verified, then ignored`,
+      ),
+    );
   }
   for (const name of targets) {
     if (usedTargets.has(name)) continue;

@@ -1,6 +1,7 @@
 /** ajv (draft 2020-12, all errors, formats) compiled once against buildSchema(). */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { buildSchema } from './schema.ts';
 

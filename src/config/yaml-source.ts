@@ -2,8 +2,9 @@
  * The parsed YAML document with positions: every node keeps its offsets, and a LineCounter turns
  * offsets into 1-based line:col, so any finding can point at the key or value at fault.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+
 import type { Document, Node, Pair, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 
 export type ConfigPath = readonly (string | number)[];
 

@@ -27,7 +27,12 @@ const cases: Array<[string, SendResult, Decision, Decision]> = [
   ['200', answered(200), success, success],
   ['201', answered(201), success, success],
   ['204', answered(204), success, success],
-  ['2xx with a body timeout after the status', { ...answered(200), error: { kind: 'timeout', requestSent: true, message: 't' } }, success, success],
+  [
+    '2xx with a body timeout after the status',
+    { ...answered(200), error: { kind: 'timeout', requestSent: true, message: 't' } },
+    success,
+    success,
+  ],
   ['301', answered(301), rejected, rejected],
   ['304', answered(304), rejected, rejected],
   ['400', answered(400), rejected, rejected],

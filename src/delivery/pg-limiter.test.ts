@@ -37,7 +37,9 @@ describe('createPgLimiter', () => {
     let now = T0;
     let seed = 7;
     for (let round = 0; round < 150; round++) {
-      const answers = await Promise.all(limiters.flatMap((limiter) => [limiter.reserve('t', limit, now), limiter.reserve('t', limit, now)]));
+      const answers = await Promise.all(
+        limiters.flatMap((limiter) => [limiter.reserve('t', limit, now), limiter.reserve('t', limit, now)]),
+      );
       const granted = answers.filter((wait) => wait === 0).length;
       expect(granted).toBeLessThanOrEqual(1);
       if (granted === 1) grants.push(now);

@@ -8,8 +8,8 @@
  * Replicas pass their own clock as `now`, so their clocks must agree (NTP) to within the margin.
  */
 import type { Pool } from 'pg';
-import { defaultMarginMs, pacingIntervalMs } from './rate-limit.ts';
 import type { MemoryLimiterOptions, RateLimit } from './rate-limit.ts';
+import { defaultMarginMs, pacingIntervalMs } from './rate-limit.ts';
 
 export interface AsyncTargetLimiter {
   /** 0 when a slot was taken for a request starting now; otherwise ms until the next slot (nothing taken). */

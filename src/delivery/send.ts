@@ -135,7 +135,14 @@ export async function send(
     signal.addEventListener('abort', onAbort, { once: true });
     cleanups.push(() => signal.removeEventListener('abort', onAbort));
   });
-  const exchanged = exchange(target, delivery, options.dispatcher ?? (target.kind === 'routine' ? routineDispatcher() : sharedDispatcher()), controller.signal, progress, keepLimit).then(
+  const exchanged = exchange(
+    target,
+    delivery,
+    options.dispatcher ?? (target.kind === 'routine' ? routineDispatcher() : sharedDispatcher()),
+    controller.signal,
+    progress,
+    keepLimit,
+  ).then(
     () => 'done' as const,
     (error: unknown) => ({ error }),
   );
@@ -163,8 +170,7 @@ export async function send(
     responseSnippet: snippet(body),
     durationMs,
     error,
-    session:
-      winner === 'done' && target.kind === 'routine' && isSuccess(progress.statusCode) ? readSession(body) : null,
+    session: winner === 'done' && target.kind === 'routine' && isSuccess(progress.statusCode) ? readSession(body) : null,
   };
 }
 

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, silentLogger, type Logger } from '../observability/logger.ts';
+import { createLogger, type Logger, silentLogger } from '../observability/logger.ts';
 import type { CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
 import { newId } from '../store/ids.ts';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite.ts';
 import type { Attempt, Delivery, Store } from '../store/types.ts';
 import { closeSharedDispatcher } from './send.ts';
-import { DeliveryWorker, type AttemptInfo } from './worker.ts';
+import { type AttemptInfo, DeliveryWorker } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
 // A loopback sink that records what arrives and answers with a script.
@@ -183,7 +183,8 @@ async function settled(ids: readonly string[], timeoutMs = 15_000): Promise<Fini
     const deliveries = await Promise.all(ids.map((id) => store.getDelivery(id)));
     const done = deliveries.filter((d): d is Finished => d !== null && (d.status === 'delivered' || d.status === 'dead'));
     if (done.length === ids.length) return done;
-    if (Date.now() > until) throw new Error(`deliveries not finished within ${timeoutMs}ms: ${deliveries.map((d) => d?.status).join(', ')}`);
+    if (Date.now() > until)
+      throw new Error(`deliveries not finished within ${timeoutMs}ms: ${deliveries.map((d) => d?.status).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -338,7 +339,12 @@ describe('DeliveryWorker', () => {
     const deliveries = await settled(ids);
     expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
     expect(s.arrivals).toHaveLength(8);
-    expect(busiestWindow(s.arrivals.map((a) => a.at), limit.perMs)).toBeLessThanOrEqual(limit.requests);
+    expect(
+      busiestWindow(
+        s.arrivals.map((a) => a.at),
+        limit.perMs,
+      ),
+    ).toBeLessThanOrEqual(limit.requests);
   });
 
   it('dead-letters a delivery whose target is gone from the config', async () => {

@@ -3,14 +3,15 @@
  * within each target's concurrency and rate limit, and record every attempt. Work beyond the
  * limits stays in the store; the worker only claims what it can send right now.
  */
-import { hostname } from 'node:os';
+
 import { randomBytes } from 'node:crypto';
-import { attemptHealth, CircuitBreakers, pauseState } from './circuit-breaker.ts';
+import { hostname } from 'node:os';
 import type { Logger } from '../observability/logger.ts';
 import type { CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
 import { DEFAULTS } from '../pipeline/types.ts';
 import type { AttemptOutcome, DeadReason, Delivery, NewAttempt, Store, TargetPause, Transition } from '../store/types.ts';
-import { createMemoryLimiter, defaultMarginMs, pacingIntervalMs, type AnyTargetLimiter } from './rate-limit.ts';
+import { attemptHealth, CircuitBreakers, pauseState } from './circuit-breaker.ts';
+import { type AnyTargetLimiter, createMemoryLimiter, defaultMarginMs, pacingIntervalMs } from './rate-limit.ts';
 import { send as defaultSend, type SendErrorKind } from './send.ts';
 import { settle } from './settle.ts';
 import { Waker, withDeadline } from './waker.ts';
@@ -379,7 +380,17 @@ export class DeliveryWorker {
     const error = `target "${name}" is not in the current config`;
     for (const delivery of claimed) {
       await this.#record(delivery, name, noRequest(error, this.#now()), { status: 'dead', deadReason: 'target_missing', error });
-      this.#logger.warn({ eventId: delivery.eventId, deliveryId: delivery.id, route: delivery.route, target: name, outcome: 'dead', deadReason: 'target_missing' }, 'delivery attempt');
+      this.#logger.warn(
+        {
+          eventId: delivery.eventId,
+          deliveryId: delivery.id,
+          route: delivery.route,
+          target: name,
+          outcome: 'dead',
+          deadReason: 'target_missing',
+        },
+        'delivery attempt',
+      );
       this.#onAttempt?.({
         target: name,
         route: delivery.route,

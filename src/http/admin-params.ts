@@ -3,7 +3,7 @@
  * and what would be valid; the router answers it with 400. Unknown parameters are refused too, so
  * a typo (`?event_type=`) cannot silently widen a listing or a bulk replay.
  */
-import { CursorError, decodeCursor, MAX_PAGE_LIMIT, type CursorKind } from '../store/cursor.ts';
+import { CursorError, type CursorKind, decodeCursor, MAX_PAGE_LIMIT } from '../store/cursor.ts';
 import type { DeliveryFilter, EventFilter } from '../store/types.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from './admin-time.ts';
 
@@ -146,7 +146,12 @@ export function bulkReplayFrom(text: string, now: number): BulkReplay {
   const status = oneOf('status', fields.get('status'), REPLAY_STATUSES);
   if (status === undefined) throw new ParamError('status', `is required: ${REPLAY_STATUSES.join(' or ')}`);
   return {
-    filter: defined({ status, route: fields.get('route'), target: fields.get('target'), since: timeBound('since', fields.get('since'), now) }),
+    filter: defined({
+      status,
+      route: fields.get('route'),
+      target: fields.get('target'),
+      since: timeBound('since', fields.get('since'), now),
+    }),
     dryRun,
   };
 }

@@ -20,7 +20,12 @@ export async function pendingDelivery(store: Store, delivery: Partial<NewDeliver
 export async function finishedDelivery(
   store: Store,
   how: { readonly status: 'delivered' } | { readonly status: 'dead'; readonly reason: DeadReason },
-  options: { readonly delivery?: Partial<NewDelivery>; readonly event?: Partial<NewEvent>; readonly attempt?: Partial<NewAttempt>; readonly now: number },
+  options: {
+    readonly delivery?: Partial<NewDelivery>;
+    readonly event?: Partial<NewEvent>;
+    readonly attempt?: Partial<NewAttempt>;
+    readonly now: number;
+  },
 ): Promise<Seeded> {
   const seeded = await pendingDelivery(store, { ...options.delivery, nextAttemptAt: options.now - SECOND }, options.event);
   const target = options.delivery?.target ?? aDelivery().target;
@@ -34,7 +39,10 @@ export async function finishedDelivery(
     ...(dead ? { statusCode: 400, outcome: 'dead', error: 'HTTP 400', responseSnippet: '{"error":"bad"}' } : {}),
     ...options.attempt,
   });
-  const transition = how.status === 'dead' ? { status: 'dead' as const, deadReason: how.reason, error: 'rejected: HTTP 400' } : { status: 'delivered' as const };
+  const transition =
+    how.status === 'dead'
+      ? { status: 'dead' as const, deadReason: how.reason, error: 'rejected: HTTP 400' }
+      : { status: 'delivered' as const };
   if (!(await store.completeAttempt(seeded.deliveryId, 'fixture', attempt, transition))) throw new Error('finishedDelivery: not recorded');
   return seeded;
 }

@@ -104,7 +104,9 @@ describe('GET /admin/events', () => {
     expect(await ids('provider=github&event=push')).toEqual([recent.eventId, old.eventId]);
     expect(await ids('provider=github&event=push&since=1h')).toEqual([recent.eventId]);
     expect(await ids(`provider=github&event=push&until=${new Date(NOW - 3_600 * SECOND).toISOString()}`)).toEqual([old.eventId]);
-    expect((await get('/admin/events?provider=github&status=ignored')).body.items).toMatchObject([{ event_type: 'issues', status: 'ignored' }]);
+    expect((await get('/admin/events?provider=github&status=ignored')).body.items).toMatchObject([
+      { event_type: 'issues', status: 'ignored' },
+    ]);
     expect(await ids('provider=&event=push&status=accepted')).toHaveLength(3);
   });
 
@@ -134,12 +136,19 @@ describe('GET /admin/events', () => {
 
 describe('GET /admin/events/:id', () => {
   it('shows the event with its headers, parsed body, deliveries and every attempt', async () => {
-    const seeded = await finishedDelivery(store, { status: 'dead', reason: 'rejected' }, {
-      now: NOW,
-      event: { headers: { 'content-type': 'application/json', authorization: 'Basic c2VjcmV0', 'x-request-id': 'r-9' }, rawBody: Buffer.from('{"id":"evt_9","n":1}') },
-      delivery: { route: 'r1', target: 'routine-a', body: Buffer.from('{"text":"hello"}'), idempotencyKey: 'hg_key_9' },
-      attempt: { durationMs: 42, sessionId: 'session_01', sessionUrl: 'https://claude.ai/code/session_01' },
-    });
+    const seeded = await finishedDelivery(
+      store,
+      { status: 'dead', reason: 'rejected' },
+      {
+        now: NOW,
+        event: {
+          headers: { 'content-type': 'application/json', authorization: 'Basic c2VjcmV0', 'x-request-id': 'r-9' },
+          rawBody: Buffer.from('{"id":"evt_9","n":1}'),
+        },
+        delivery: { route: 'r1', target: 'routine-a', body: Buffer.from('{"text":"hello"}'), idempotencyKey: 'hg_key_9' },
+        attempt: { durationMs: 42, sessionId: 'session_01', sessionUrl: 'https://claude.ai/code/session_01' },
+      },
+    );
     const res = await get(`/admin/events/${seeded.eventId}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -191,7 +200,11 @@ describe('GET /admin/events/:id', () => {
 
 describe('GET /admin/deliveries', () => {
   it('filters by status, route and target', async () => {
-    const dead = await finishedDelivery(store, { status: 'dead', reason: 'exhausted' }, { now: NOW, delivery: { route: 'r1', target: 'a' } });
+    const dead = await finishedDelivery(
+      store,
+      { status: 'dead', reason: 'exhausted' },
+      { now: NOW, delivery: { route: 'r1', target: 'a' } },
+    );
     await finishedDelivery(store, { status: 'delivered' }, { now: NOW, delivery: { route: 'r1', target: 'a' } });
     const pending = await pendingDelivery(store, { route: 'r2', target: 'b' });
     const list = async (query: string) => ((await get(`/admin/deliveries?${query}`)).body.items as Array<{ id: string }>).map((d) => d.id);
@@ -208,7 +221,11 @@ describe('GET /admin/deliveries', () => {
   it('shows one delivery with its attempts', async () => {
     const seeded = await finishedDelivery(store, { status: 'delivered' }, { now: NOW });
     const res = await get(`/admin/deliveries/${seeded.deliveryId}`);
-    expect(res.body).toMatchObject({ id: seeded.deliveryId, status: 'delivered', attempts: [{ number: 1, status_code: 200, outcome: 'success' }] });
+    expect(res.body).toMatchObject({
+      id: seeded.deliveryId,
+      status: 'delivered',
+      attempts: [{ number: 1, status_code: 200, outcome: 'success' }],
+    });
     expect((await get('/admin/deliveries/dlv_nope')).status).toBe(404);
   });
 });
@@ -220,7 +237,12 @@ describe('POST /admin/deliveries/:id/replay', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ replayed: 1 });
     expect(notified).toBe(1);
-    expect(await store.getDelivery(seeded.deliveryId)).toMatchObject({ status: 'pending', nextAttemptAt: NOW, deadReason: null, attemptCount: 1 });
+    expect(await store.getDelivery(seeded.deliveryId)).toMatchObject({
+      status: 'pending',
+      nextAttemptAt: NOW,
+      deadReason: null,
+      attemptCount: 1,
+    });
   });
 
   it('answers 409 for a pending delivery and 404 for an unknown one, changing nothing', async () => {
@@ -236,9 +258,18 @@ describe('POST /admin/deliveries/:id/replay', () => {
 describe('POST /admin/replay', () => {
   async function seedDead(): Promise<string[]> {
     const ids: string[] = [];
-    ids.push((await finishedDelivery(store, { status: 'dead', reason: 'rejected' }, { now: NOW, delivery: { route: 'r1', target: 'a' } })).deliveryId);
-    ids.push((await finishedDelivery(store, { status: 'dead', reason: 'exhausted' }, { now: NOW, delivery: { route: 'r2', target: 'a' } })).deliveryId);
-    ids.push((await finishedDelivery(store, { status: 'dead', reason: 'unknown' }, { now: NOW, delivery: { route: 'r1', target: 'b' } })).deliveryId);
+    ids.push(
+      (await finishedDelivery(store, { status: 'dead', reason: 'rejected' }, { now: NOW, delivery: { route: 'r1', target: 'a' } }))
+        .deliveryId,
+    );
+    ids.push(
+      (await finishedDelivery(store, { status: 'dead', reason: 'exhausted' }, { now: NOW, delivery: { route: 'r2', target: 'a' } }))
+        .deliveryId,
+    );
+    ids.push(
+      (await finishedDelivery(store, { status: 'dead', reason: 'unknown' }, { now: NOW, delivery: { route: 'r1', target: 'b' } }))
+        .deliveryId,
+    );
     await finishedDelivery(store, { status: 'delivered' }, { now: NOW, delivery: { route: 'r1', target: 'a' } });
     return ids;
   }

@@ -4,8 +4,9 @@
  * out, snake_case fields, ISO times. A replay re-queues the stored body with the same
  * Idempotency-Key and wakes this process's worker.
  */
-import { pauseState } from '../delivery/circuit-breaker.ts';
+
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
@@ -82,7 +83,10 @@ export function createAdminRouter(options: AdminOptions): Router {
       res.status(409).json({ error: `delivery "${id}" is queued already` });
       return;
     }
-    logger.info({ deliveryId: id, route: delivery.route, target: delivery.target, previous: delivery.status }, 'delivery replayed (admin API)');
+    logger.info(
+      { deliveryId: id, route: delivery.route, target: delivery.target, previous: delivery.status },
+      'delivery replayed (admin API)',
+    );
     options.notifyWorker();
     res.status(202).json({ replayed });
   });

@@ -7,8 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
-import { HookgateError, type ErrorCode } from '../errors.ts';
-import { httpReply, ingest, type IngestOutcome } from '../pipeline/ingest.ts';
+import { type ErrorCode, HookgateError } from '../errors.ts';
+import { httpReply, type IngestOutcome, ingest } from '../pipeline/ingest.ts';
 import type { WebhookRequest } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { ClientRateLimiter } from './client-rate-limit.ts';

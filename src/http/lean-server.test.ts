@@ -26,11 +26,21 @@ function routesFile(server: RoutesFile['server'] = { bodyLimit: '4kb' }): Routes
     server,
     providers: {
       stripe: { verify: { type: 'stripe', secret: STRIPE_SECRET } },
-      backend: { verify: { type: 'hmac', header: 'x-signature', algorithm: 'sha256', encoding: 'hex', secret: HMAC_SECRET }, id: '$query.ref' },
+      backend: {
+        verify: { type: 'hmac', header: 'x-signature', algorithm: 'sha256', encoding: 'hex', secret: HMAC_SECRET },
+        id: '$query.ref',
+      },
     },
     targets: { sink: { url: 'http://127.0.0.1:9/never-called' } },
     routes: [
-      { name: 'subs', from: 'stripe', events: ['customer.subscription'], filter: 'data.object.status = "active"', map: '{"c": data.object.customer, "q": $query}', to: 'sink' },
+      {
+        name: 'subs',
+        from: 'stripe',
+        events: ['customer.subscription'],
+        filter: 'data.object.status = "active"',
+        map: '{"c": data.object.customer, "q": $query}',
+        to: 'sink',
+      },
       { name: 'backend-all', from: 'backend', map: '{"q": $query}', to: 'sink' },
     ],
   };
@@ -49,7 +59,13 @@ type Handle = (req: IncomingMessage, res: ServerResponse, next?: unknown) => voi
 async function door(lean: boolean, server?: RoutesFile['server']): Promise<Door> {
   const store = await openStore('sqlite::memory:');
   const config = compileConfig(routesFile(server), { path: '/tmp/routes.yaml', dir: '/tmp', sha256: 'f'.repeat(64) });
-  const runtime: Runtime = { config: () => config, store, logger: silentLogger(), notifyWorker: () => {}, state: { ready: true, shuttingDown: false } };
+  const runtime: Runtime = {
+    config: () => config,
+    store,
+    logger: silentLogger(),
+    notifyWorker: () => {},
+    state: { ready: true, shuttingDown: false },
+  };
   const app = createApp(runtime);
   // Every request express handles goes through app.handle: count them.
   const expressHits: string[] = [];
@@ -104,7 +120,11 @@ function subscription(id: string, status = 'active'): string {
 }
 
 function stripeSigned(body: string, path = '/webhooks/stripe'): Sent {
-  return { path, body, headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) } };
+  return {
+    path,
+    body,
+    headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) },
+  };
 }
 
 function hmacSigned(body: string, path: string): Sent {
@@ -156,7 +176,12 @@ describe('lean listener and express route answer alike', () => {
     ['a path below a provider', () => stripeSigned(subscription('evt_lean_9'), '/webhooks/stripe/extra'), 404, false],
     ['a segment that does not decode', () => stripeSigned(subscription('evt_lean_10'), '/webhooks/%E0%A4%A'), 500, false],
     ['health', () => ({ method: 'GET', path: '/healthz' }), 200, false],
-    ['repeated query parameters reach $query flattened', () => hmacSigned('{"type":"ping"}', '/webhooks/backend?ref=r-1&tag=a&tag=b'), 202, true],
+    [
+      'repeated query parameters reach $query flattened',
+      () => hmacSigned('{"type":"ping"}', '/webhooks/backend?ref=r-1&tag=a&tag=b'),
+      202,
+      true,
+    ],
     ['query-based dedup key, again', () => hmacSigned('{"type":"ping"}', '/webhooks/backend?ref=r-1'), 200, true],
   ];
 
@@ -201,7 +226,10 @@ describe('lean listener and express route answer alike', () => {
 
 describe('lean listener: inbound rate limit', () => {
   it('answers 429 with Retry-After on the same request as the route', async () => {
-    const [plain, lean] = await Promise.all([door(false, { rateLimit: { requests: 2, per: '1m' } }), door(true, { rateLimit: { requests: 2, per: '1m' } })]);
+    const [plain, lean] = await Promise.all([
+      door(false, { rateLimit: { requests: 2, per: '1m' } }),
+      door(true, { rateLimit: { requests: 2, per: '1m' } }),
+    ]);
     try {
       const statuses: Array<[number, number]> = [];
       for (let i = 0; i < 3; i++) {
@@ -210,7 +238,11 @@ describe('lean listener: inbound rate limit', () => {
         expect(b).toEqual(a);
         statuses.push([a.status, b.status]);
       }
-      expect(statuses).toEqual([[202, 202], [202, 202], [429, 429]]);
+      expect(statuses).toEqual([
+        [202, 202],
+        [202, 202],
+        [429, 429],
+      ]);
     } finally {
       await Promise.all([plain.close(), lean.close()]);
     }
@@ -221,7 +253,13 @@ describe('lean listener: worker-only', () => {
   it('hands /webhooks to express, which has no such route then', async () => {
     const store = await openStore('sqlite::memory:');
     const config = compileConfig(routesFile(), { path: '/tmp/routes.yaml', dir: '/tmp', sha256: 'f'.repeat(64) });
-    const runtime: Runtime = { config: () => config, store, logger: silentLogger(), notifyWorker: () => {}, state: { ready: true, shuttingDown: false } };
+    const runtime: Runtime = {
+      config: () => config,
+      store,
+      logger: silentLogger(),
+      notifyWorker: () => {},
+      state: { ready: true, shuttingDown: false },
+    };
     const app = createApp(runtime, { ingress: false });
     expect(createRequestListener(app, runtime, { ingress: false })).toBe(app);
     await store.close();
@@ -231,8 +269,18 @@ describe('lean listener: worker-only', () => {
 describe('one webhook handler behind both doors', () => {
   it('counts requests through the lean listener and the express route against one inbound limit', async () => {
     const store = await openStore('sqlite::memory:');
-    const config = compileConfig(routesFile({ rateLimit: { requests: 2, per: '1m' } }), { path: '/tmp/routes.yaml', dir: '/tmp', sha256: 'f'.repeat(64) });
-    const runtime: Runtime = { config: () => config, store, logger: silentLogger(), notifyWorker: () => {}, state: { ready: true, shuttingDown: false } };
+    const config = compileConfig(routesFile({ rateLimit: { requests: 2, per: '1m' } }), {
+      path: '/tmp/routes.yaml',
+      dir: '/tmp',
+      sha256: 'f'.repeat(64),
+    });
+    const runtime: Runtime = {
+      config: () => config,
+      store,
+      logger: silentLogger(),
+      notifyWorker: () => {},
+      state: { ready: true, shuttingDown: false },
+    };
     const webhooks = createWebhookHandler(runtime);
     const app = createApp(runtime, { webhooks });
     const servers = [createServer(app), createServer(createRequestListener(app, runtime, { webhooks }))];

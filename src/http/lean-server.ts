@@ -12,7 +12,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { parse as parseQuery } from 'node:querystring';
 import type express from 'express';
 import type { Runtime } from '../runtime.ts';
-import { createWebhookHandler, flattenQuery, writeReply, type IngressOptions, type WebhookHandler } from './ingress.ts';
+import { createWebhookHandler, flattenQuery, type IngressOptions, type WebhookHandler, writeReply } from './ingress.ts';
 
 export interface LeanServerOptions extends IngressOptions {
   /** false (serve --worker-only): no webhook ingress, every request goes to express. */
@@ -65,7 +65,8 @@ export function createRequestListener(app: express.Express, runtime: Runtime, op
     }).catch(function unhandled(err: unknown) {
       // As the app's error handler: log, and answer 500 if nothing was sent yet.
       runtime.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unhandled error');
-      if (!res.headersSent) writeReply(res, 500, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ error: 'internal error' }));
+      if (!res.headersSent)
+        writeReply(res, 500, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ error: 'internal error' }));
     });
   };
 }

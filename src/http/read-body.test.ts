@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBody, type BodyResult } from './read-body.ts';
+import { type BodyResult, readBody } from './read-body.ts';
 
 describe('readBody', () => {
   let server: Server | undefined;
@@ -18,10 +18,18 @@ describe('readBody', () => {
     const { port } = server.address() as AddressInfo;
     const init: RequestInit & { duplex?: 'half' } = { method: 'POST' };
     if (chunked) {
-      init.body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(body)); c.close(); } });
+      init.body = new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(body));
+          c.close();
+        },
+      });
       init.duplex = 'half';
     } else init.body = body;
-    const status = await fetch(`http://127.0.0.1:${port}/`, init).then((r) => r.status, () => null);
+    const status = await fetch(`http://127.0.0.1:${port}/`, init).then(
+      (r) => r.status,
+      () => null,
+    );
     return { result: result!, status };
   }
 

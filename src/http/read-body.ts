@@ -34,7 +34,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       chunks.push(chunk);
     });
     req.on('end', function onEnd() {
-      resolve(tooLarge ? { ok: false, reason: 'too_large' } : { ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
+      resolve(
+        tooLarge ? { ok: false, reason: 'too_large' } : { ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) },
+      );
     });
     req.on('error', function onError() {
       resolve({ ok: false, reason: 'aborted' });

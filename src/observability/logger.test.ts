@@ -17,7 +17,12 @@ function capture(): { stream: Writable; lines: () => Array<Record<string, unknow
   return {
     stream,
     text: () => chunks.join(''),
-    lines: () => chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
@@ -34,15 +39,28 @@ describe('createLogger redaction', () => {
     for (const name of secretHeaders) expect(logged[name], name).toBe('[redacted]');
     expect(logged['content-type']).toBe('application/json');
     expect(out.text()).not.toContain('SECRET-');
-    expect(secretHeaders).toEqual(expect.arrayContaining(['authorization', 'stripe-signature', 'x-hub-signature-256', 'webhook-signature']));
+    expect(secretHeaders).toEqual(
+      expect.arrayContaining(['authorization', 'stripe-signature', 'x-hub-signature-256', 'webhook-signature']),
+    );
   });
 
   it('censors token, secret, secrets and password one level down, whatever the object is called', () => {
     const out = capture();
     const logger = createLogger({ destination: out.stream });
-    logger.warn({ target: { name: 'onboarding', token: 'sk-ant-XYZ' }, verify: { secret: 'whsec_abc', secrets: ['whsec_1'] }, admin: { password: 'hunter2' } }, 'config');
+    logger.warn(
+      {
+        target: { name: 'onboarding', token: 'sk-ant-XYZ' },
+        verify: { secret: 'whsec_abc', secrets: ['whsec_1'] },
+        admin: { password: 'hunter2' },
+      },
+      'config',
+    );
     const [line] = out.lines();
-    expect(line).toMatchObject({ target: { name: 'onboarding', token: '[redacted]' }, verify: { secret: '[redacted]', secrets: '[redacted]' }, admin: { password: '[redacted]' } });
+    expect(line).toMatchObject({
+      target: { name: 'onboarding', token: '[redacted]' },
+      verify: { secret: '[redacted]', secrets: '[redacted]' },
+      admin: { password: '[redacted]' },
+    });
     expect(out.text()).not.toMatch(/sk-ant-XYZ|whsec_|hunter2/);
   });
 

@@ -2,7 +2,7 @@
  * The one pino logger. Authorization, cookies, signature headers and every configured secret are
  * redacted by path; secret *values* never reach a log call in the first place (see pipeline).
  */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 

@@ -26,7 +26,7 @@ const HELP = new RegExp(`^# HELP (${NAME})(?: .*)?$`);
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(,|$)/y;
 const SUFFIXES = ['_bucket', '_sum', '_count', '_total', '_created'];
 
-function unescape(value: string): string {
+function unescapeLabel(value: string): string {
   return value.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 }
 
@@ -37,7 +37,7 @@ function parseLabels(text: string, lineNo: number): Record<string, string> {
     const start = LABEL.lastIndex;
     const m = LABEL.exec(text);
     if (!m) throw new Error(`line ${lineNo}: bad labels at "${text.slice(start)}"`);
-    labels[m[1]!] = unescape(m[2]!);
+    labels[m[1]!] = unescapeLabel(m[2]!);
     if (m[3] === '') break;
   }
   return labels;

@@ -6,7 +6,7 @@ import type { PlannedDelivery } from '../pipeline/ingest.ts';
 import { SECOND, T0 } from '../store/contract-fixtures.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
-import { createMetrics, UNKNOWN_PROVIDER_LABEL, type Metrics } from './metrics.ts';
+import { createMetrics, type Metrics, UNKNOWN_PROVIDER_LABEL } from './metrics.ts';
 import { parseExposition } from './metrics-parse.ts';
 
 const NOW = T0 + 100 * SECOND;
@@ -19,7 +19,13 @@ beforeEach(async () => {
   sha = 'a'.repeat(64);
   metrics = createMetrics({
     store,
-    config: () => ({ sha256: sha, providers: new Map([['stripe', {}], ['github', {}]]) }),
+    config: () => ({
+      sha256: sha,
+      providers: new Map([
+        ['stripe', {}],
+        ['github', {}],
+      ]),
+    }),
     now: () => NOW,
   });
 });
@@ -55,7 +61,9 @@ describe('createMetrics', () => {
 
   it('exposes every family with its type, and the default process metrics prefixed hookgate_', async () => {
     const m = await scrape();
-    expect(Object.fromEntries([...m.types].filter(([name]) => !name.startsWith('hookgate_process') && !name.startsWith('hookgate_nodejs')))).toEqual({
+    expect(
+      Object.fromEntries([...m.types].filter(([name]) => !name.startsWith('hookgate_process') && !name.startsWith('hookgate_nodejs'))),
+    ).toEqual({
       hookgate_webhooks_received_total: 'counter',
       hookgate_webhooks_rejected_total: 'counter',
       hookgate_delivery_attempts_total: 'counter',
@@ -133,7 +141,9 @@ describe('createMetrics', () => {
     expect((await scrape()).value('hookgate_config_info', { sha256: sha })).toBe(1);
     sha = 'b'.repeat(64);
     const m = await scrape();
-    expect(m.samples.filter((s) => s.name === 'hookgate_config_info')).toEqual([{ name: 'hookgate_config_info', labels: { sha256: sha }, value: 1 }]);
+    expect(m.samples.filter((s) => s.name === 'hookgate_config_info')).toEqual([
+      { name: 'hookgate_config_info', labels: { sha256: sha }, value: 1 },
+    ]);
   });
 
   it('still answers when the store cannot, without queue gauges', async () => {

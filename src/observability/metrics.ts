@@ -3,8 +3,9 @@
  * and worker hooks, queue gauges read from the store at scrape time, the config's sha256, and the
  * default process metrics, all prefixed `hookgate_`.
  */
+
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { pauseState } from '../delivery/circuit-breaker.ts';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptInfo } from '../delivery/worker.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { IngestOutcome } from '../pipeline/ingest.ts';

@@ -5,10 +5,10 @@
  * on reload.
  */
 import path from 'node:path';
-import jsonata from 'jsonata';
 import type { Expression } from 'jsonata';
-import { SetupError } from '../errors.ts';
+import jsonata from 'jsonata';
 import type { RoutesFile, TargetConfig } from '../config/types.ts';
+import { SetupError } from '../errors.ts';
 import { createVerifier, secretHeadersFor } from '../providers/registry.ts';
 import type { VerifyOptionsBase } from '../providers/types.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
@@ -16,12 +16,12 @@ import { compileEventPatterns } from './match-event.ts';
 import { routeIndexFor } from './route-index.ts';
 import {
   ANTHROPIC_VERSION,
-  DEFAULTS,
-  ROUTINE_DEFAULT_BETA,
   type CompiledConfig,
   type CompiledProvider,
   type CompiledRoute,
   type CompiledTarget,
+  DEFAULTS,
+  ROUTINE_DEFAULT_BETA,
 } from './types.ts';
 
 export interface CompileMeta {

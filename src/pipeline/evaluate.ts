@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Expression } from 'jsonata';
 import { newId } from '../store/ids.ts';
 import type { IgnoredReason } from '../store/types.ts';
-import { bindings, type BindingInput } from './bindings.ts';
-import { selectRoutes, type RouteSelection } from './route-index.ts';
+import { type BindingInput, bindings } from './bindings.ts';
+import { type RouteSelection, selectRoutes } from './route-index.ts';
 import type { CompiledConfig, CompiledRoute, CompiledTarget } from './types.ts';
 
 export interface PlannedDelivery {
@@ -35,11 +35,7 @@ export interface EvaluateInput extends BindingInput {
   readonly body: unknown;
 }
 
-export async function evaluateRoutes(
-  routes: readonly CompiledRoute[],
-  config: CompiledConfig,
-  input: EvaluateInput,
-): Promise<Evaluation> {
+export async function evaluateRoutes(routes: readonly CompiledRoute[], config: CompiledConfig, input: EvaluateInput): Promise<Evaluation> {
   const deliveries: PlannedDelivery[] = [];
   if (routes.length === 0) {
     return { deliveries, ignored: [{ route: '*', reason: `no route is declared for provider ${input.provider}` }], filteredOut: [] };

@@ -43,7 +43,7 @@ describe('ingest: stored ignored reasons', () => {
     return { outcome, stored };
   }
 
-  it('keeps every route\'s reason on an ignored event', async () => {
+  it("keeps every route's reason on an ignored event", async () => {
     const { outcome, stored } = await send('e1', { ok: false, take: false });
     expect(outcome.kind).toBe('ignored');
     expect(stored?.ignored).toEqual([

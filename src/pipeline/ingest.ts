@@ -100,7 +100,7 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
     nextAttemptAt: now,
   }));
 
-  let inserted;
+  let inserted: Awaited<ReturnType<typeof ctx.store.insertEvent>>;
   try {
     inserted = await ctx.store.insertEvent(
       {
@@ -139,7 +139,12 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
     {
       ...base,
       outcome: 'accepted',
-      deliveries: evaluation.deliveries.map((d) => ({ id: d.deliveryId, route: d.route, target: d.target, ...(d.error ? { error: d.error } : {}) })),
+      deliveries: evaluation.deliveries.map((d) => ({
+        id: d.deliveryId,
+        route: d.route,
+        target: d.target,
+        ...(d.error ? { error: d.error } : {}),
+      })),
     },
     'event received',
   );

@@ -3,7 +3,7 @@
  * provider's own `event` / `id` JSONata expressions when configured. An expression that yields
  * nothing falls back to the default rather than inventing a key.
  */
-import type { WebhookRequest, Normalized } from '../providers/types.ts';
+import type { Normalized, WebhookRequest } from '../providers/types.ts';
 import type { CompiledProvider } from './types.ts';
 
 export async function normalize(provider: CompiledProvider, req: WebhookRequest, body: unknown): Promise<Normalized> {

@@ -7,7 +7,7 @@ describe('parseBody', () => {
     expect(parseBody(Buffer.from('[1]'), undefined)).toEqual([1]);
   });
   it('parses a form body flat and the JSON in its payload field (Slack interactivity)', () => {
-    const body = 'token=x&payload=' + encodeURIComponent('{"type":"block_actions","user":{"id":"U1"}}');
+    const body = `token=x&payload=${encodeURIComponent('{"type":"block_actions","user":{"id":"U1"}}')}`;
     expect(parseBody(Buffer.from(body), 'application/x-www-form-urlencoded')).toEqual({
       token: 'x',
       payload: { type: 'block_actions', user: { id: 'U1' } },

@@ -28,7 +28,10 @@ describe('basic verifier', () => {
     const error = await basicVerifier
       .create(OPTIONS)
       .verify(toRequest(headers, '{}'))
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({ code });
     expect(String(error)).toContain('Authorization');
     expect(String(error)).not.toContain('BASIC-');

@@ -3,9 +3,9 @@
  * each case starts from a request the provider itself would send and breaks exactly one thing.
  */
 import { describe, expect, it } from 'vitest';
-import { VerificationError, type ErrorCode } from '../errors.ts';
+import { type ErrorCode, VerificationError } from '../errors.ts';
 import { createVerifier, secretHeadersFor, signFor, verifierTypes } from './registry.ts';
-import { fixtureFor, testRequest, toRequest, type TestRequestBuilder } from './test-request.ts';
+import { fixtureFor, type TestRequestBuilder, testRequest, toRequest } from './test-request.ts';
 import type { WebhookRequest } from './types.ts';
 
 const SIGNED_TYPES = [...verifierTypes.keys()].filter(function signed(type) {
@@ -65,13 +65,10 @@ describe.each(SIGNED_TYPES)('verifier contract: %s', function contract(type) {
     await expect(createVerifier(fx.options).verify(req)).resolves.toBeUndefined();
   });
 
-  it.each(fx.secrets.map((secret, index) => ({ secret, index })))(
-    'accepts rotation secret #$index',
-    async function rotation({ secret }) {
-      const req = await testRequest(type).signedWith(secret).build();
-      await expect(createVerifier(fx.options).verify(req)).resolves.toBeUndefined();
-    },
-  );
+  it.each(fx.secrets.map((secret, index) => ({ secret, index })))('accepts rotation secret #$index', async function rotation({ secret }) {
+    const req = await testRequest(type).signedWith(secret).build();
+    await expect(createVerifier(fx.options).verify(req)).resolves.toBeUndefined();
+  });
 
   it.each(failureCases(type))('refuses: $name → $code', async function refuses(c) {
     const req = await c.build(testRequest(type)).build();

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { githubVerifier } from './github.ts';
-import { providerFixture } from './test-fixture.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { providerFixture } from './test-fixture.ts';
 import { fixtureFor, testRequest, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('github');
@@ -50,8 +50,12 @@ describe('github verifier', () => {
     const twin = Buffer.from([0x7b, 0xff, 0x7d]); // decodes to the same string
     const signature = await octokitSign(fx.secrets[0]!, raw.toString('utf8'));
     const verifier = githubVerifier.create(fx.options);
-    await expect(verifier.verify(toRequest({ 'x-hub-signature-256': signature }, raw))).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
-    await expect(verifier.verify(toRequest({ 'x-hub-signature-256': signature }, twin))).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    await expect(verifier.verify(toRequest({ 'x-hub-signature-256': signature }, raw))).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
+    await expect(verifier.verify(toRequest({ 'x-hub-signature-256': signature }, twin))).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
   });
 
   it('refuses an empty body as invalid rather than crashing', async () => {

@@ -13,8 +13,8 @@ import { sha256Hex } from './hmac-core.ts';
 import { bodyString, firstSegment, header, joinEventType } from './request-fields.ts';
 import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import { assertUtf8Body } from './utf8-body.ts';
 import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import { assertUtf8Body } from './utf8-body.ts';
 
 const HEADER = 'X-Hub-Signature-256';
 const HEADER_LC = 'x-hub-signature-256';

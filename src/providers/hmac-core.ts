@@ -13,12 +13,7 @@ export type HmacEncoding = 'hex' | 'base64';
 const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 
 /** HMAC of the concatenated parts under one secret, encoded. */
-export function hmacDigest(
-  algorithm: HmacAlgorithm,
-  secret: string,
-  parts: readonly (string | Buffer)[],
-  encoding: HmacEncoding,
-): string {
+export function hmacDigest(algorithm: HmacAlgorithm, secret: string, parts: readonly (string | Buffer)[], encoding: HmacEncoding): string {
   const mac = createHmac(algorithm, secret);
   for (const part of parts) mac.update(part);
   return mac.digest(encoding);

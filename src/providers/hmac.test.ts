@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SetupError } from '../errors.ts';
-import { sha256Hex } from './hmac-core.ts';
 import { hmacVerifier } from './hmac.ts';
+import { sha256Hex } from './hmac-core.ts';
 import { toRequest } from './test-request.ts';
 import type { VerifyOptionsBase } from './types.ts';
 

@@ -5,7 +5,7 @@
  */
 import { VerificationError } from '../errors.ts';
 import { defaultNormalize } from './default-normalize.ts';
-import { hmacDigest, isEncodedDigest, matchesAnySecret, type HmacAlgorithm, type HmacEncoding } from './hmac-core.ts';
+import { type HmacAlgorithm, type HmacEncoding, hmacDigest, isEncodedDigest, matchesAnySecret } from './hmac-core.ts';
 import { optionalEnum, optionalString, requiredString } from './option-readers.ts';
 import { header } from './request-fields.ts';
 import { schemaOf } from './schema-of.ts';

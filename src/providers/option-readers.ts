@@ -22,12 +22,7 @@ export function requiredString(options: VerifyOptionsBase, key: string): string 
   return value;
 }
 
-export function optionalEnum<T extends string>(
-  options: VerifyOptionsBase,
-  key: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
+export function optionalEnum<T extends string>(options: VerifyOptionsBase, key: string, allowed: readonly T[], fallback: T): T {
   const value = optionalString(options, key);
   if (value === undefined) return fallback;
   const match = allowed.find(function isAllowed(candidate) {

@@ -39,7 +39,11 @@ function withSecrets(name: string, description: string, own: Record<string, Sche
 export const VERIFY_OPTION_SCHEMAS: Readonly<Record<string, Schema>> = {
   stripe: withSecrets('stripe', 'Stripe: Stripe-Signature (t=,v1=) checked with the stripe SDK.', { tolerance }),
   github: withSecrets('github', 'GitHub: X-Hub-Signature-256 checked with @octokit/webhooks-methods.', {}),
-  sentry: withSecrets('sentry', "Sentry integration platform: Sentry-Hook-Signature, HMAC-SHA256 (hex) with the integration's client secret.", {}),
+  sentry: withSecrets(
+    'sentry',
+    "Sentry integration platform: Sentry-Hook-Signature, HMAC-SHA256 (hex) with the integration's client secret.",
+    {},
+  ),
   'standard-webhooks': withSecrets(
     'standard-webhooks',
     'Standard Webhooks (also Svix, Clerk, Resend): webhook-id/timestamp/signature or svix-* headers; secrets are whsec_ base64.',
@@ -82,14 +86,30 @@ export const VERIFY_OPTION_SCHEMAS: Readonly<Record<string, Schema>> = {
   },
 };
 
-export interface StripeOptions { readonly type: 'stripe'; readonly secret?: string; readonly secrets?: readonly string[]; readonly tolerance?: string }
-export interface SecretOnlyOptions { readonly type: string; readonly secret?: string; readonly secrets?: readonly string[] }
-export interface SlackOptions extends SecretOnlyOptions { readonly tolerance?: string }
+export interface StripeOptions {
+  readonly type: 'stripe';
+  readonly secret?: string;
+  readonly secrets?: readonly string[];
+  readonly tolerance?: string;
+}
+export interface SecretOnlyOptions {
+  readonly type: string;
+  readonly secret?: string;
+  readonly secrets?: readonly string[];
+}
+export interface SlackOptions extends SecretOnlyOptions {
+  readonly tolerance?: string;
+}
 export interface HmacOptions extends SecretOnlyOptions {
   readonly header: string;
   readonly algorithm?: 'sha1' | 'sha256' | 'sha512';
   readonly encoding?: 'hex' | 'base64';
   readonly prefix?: string;
 }
-export interface TokenOptions extends SecretOnlyOptions { readonly header: string; readonly prefix?: string }
-export interface BasicOptions extends SecretOnlyOptions { readonly username: string }
+export interface TokenOptions extends SecretOnlyOptions {
+  readonly header: string;
+  readonly prefix?: string;
+}
+export interface BasicOptions extends SecretOnlyOptions {
+  readonly username: string;
+}

@@ -12,11 +12,13 @@ describe('resolveSecrets', () => {
     expect(resolveSecrets(options)).toEqual(expected);
   });
 
-  it.each([[{ type: 'github' }], [{ type: 'github', secret: '' }], [{ type: 'github', secrets: ['', ''] }], [{ type: 'github', secrets: [] }]])(
-    'refuses %j with a SetupError',
-    (options) => {
-      expect(() => resolveSecrets(options)).toThrow(SetupError);
-      expect(() => resolveSecrets(options)).toThrow(/github needs at least one non-empty secret/);
-    },
-  );
+  it.each([
+    [{ type: 'github' }],
+    [{ type: 'github', secret: '' }],
+    [{ type: 'github', secrets: ['', ''] }],
+    [{ type: 'github', secrets: [] }],
+  ])('refuses %j with a SetupError', (options) => {
+    expect(() => resolveSecrets(options)).toThrow(SetupError);
+    expect(() => resolveSecrets(options)).toThrow(/github needs at least one non-empty secret/);
+  });
 });

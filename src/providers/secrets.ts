@@ -16,9 +16,7 @@ export function resolveSecrets(options: VerifyOptionsBase): readonly string[] {
     }
   }
   if (found.length === 0) {
-    throw new SetupError(
-      `verify: type ${options.type} needs at least one non-empty secret (verify.secret or verify.secrets)`,
-    );
+    throw new SetupError(`verify: type ${options.type} needs at least one non-empty secret (verify.secret or verify.secrets)`);
   }
   return Object.freeze(found);
 }

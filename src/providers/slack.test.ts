@@ -46,12 +46,16 @@ describe('slack verifier', () => {
   });
 
   it('refuses a timestamp too far in the future too', async () => {
-    const req = await testRequest('slack').signedAt(new Date(Date.now() + 10 * 60_000)).build();
+    const req = await testRequest('slack')
+      .signedAt(new Date(Date.now() + 10 * 60_000))
+      .build();
     await expect(slackVerifier.create(fx.options).verify(req)).rejects.toMatchObject({ code: 'TIMESTAMP_OUT_OF_TOLERANCE' });
   });
 
   it('honours a configured tolerance', async () => {
-    const req = await testRequest('slack').signedAt(new Date(Date.now() - 20 * 60_000)).build();
+    const req = await testRequest('slack')
+      .signedAt(new Date(Date.now() - 20 * 60_000))
+      .build();
     await expect(slackVerifier.create({ ...fx.options, tolerance: '30m' }).verify(req)).resolves.toBeUndefined();
     await expect(slackVerifier.create({ ...fx.options, tolerance: '10m' }).verify(req)).rejects.toMatchObject({
       code: 'TIMESTAMP_OUT_OF_TOLERANCE',
@@ -93,7 +97,11 @@ describe('slack verifier', () => {
   });
 
   it('answers url_verification with its challenge as JSON', () => {
-    const body = { token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' };
+    const body = {
+      token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+      challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      type: 'url_verification',
+    };
     const reply = slackVerifier.create(fx.options).handshake?.(toRequest({}, JSON.stringify(body)), body);
     expect(reply).toEqual({
       status: 200,

@@ -10,15 +10,7 @@ import { toleranceMs } from './option-readers.ts';
 import { bodyString, header } from './request-fields.ts';
 import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type {
-  HandshakeReply,
-  Normalized,
-  SignInput,
-  Verifier,
-  VerifierType,
-  VerifyOptionsBase,
-  WebhookRequest,
-} from './types.ts';
+import type { HandshakeReply, Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const HEADER = 'X-Slack-Signature';
 const HEADER_LC = 'x-slack-signature';

@@ -63,7 +63,9 @@ describe('standard-webhooks verifier', () => {
   });
 
   it('refuses a timestamp from the future beyond the tolerance', async () => {
-    const req = await testRequest('standard-webhooks').signedAt(new Date(Date.now() + 10 * 60_000)).build();
+    const req = await testRequest('standard-webhooks')
+      .signedAt(new Date(Date.now() + 10 * 60_000))
+      .build();
     await expect(standardWebhooksVerifier.create(fx.options).verify(req)).rejects.toMatchObject({ code: 'TIMESTAMP_OUT_OF_TOLERANCE' });
   });
 
@@ -85,7 +87,10 @@ describe('standard-webhooks verifier', () => {
 
   it('names the svix-* header when the request uses that family', async () => {
     const built = await testRequest('standard-webhooks').build();
-    const req = toRequest({ 'svix-id': built.headers['webhook-id']!, 'svix-timestamp': built.headers['webhook-timestamp']! }, built.rawBody);
+    const req = toRequest(
+      { 'svix-id': built.headers['webhook-id']!, 'svix-timestamp': built.headers['webhook-timestamp']! },
+      built.rawBody,
+    );
     await expect(standardWebhooksVerifier.create(fx.options).verify(req)).rejects.toThrow('missing signature header: svix-signature');
   });
 

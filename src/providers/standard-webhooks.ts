@@ -12,8 +12,8 @@ import { sha256Hex } from './hmac-core.ts';
 import { bodyString, header } from './request-fields.ts';
 import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import { assertUtf8Body } from './utf8-body.ts';
 import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import { assertUtf8Body } from './utf8-body.ts';
 
 interface Brand {
   readonly id: string;
@@ -40,9 +40,7 @@ function webhookFor(secret: string, index: number): Webhook {
   try {
     return new Webhook(secret);
   } catch {
-    throw new SetupError(
-      `verify.secret: standard-webhooks secret #${index + 1} (empty ones dropped) is not "whsec_" followed by base64`,
-    );
+    throw new SetupError(`verify.secret: standard-webhooks secret #${index + 1} (empty ones dropped) is not "whsec_" followed by base64`);
   }
 }
 

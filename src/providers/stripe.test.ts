@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { SetupError } from '../errors.ts';
-import { providerFixture } from './test-fixture.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { stripeVerifier } from './stripe.ts';
+import { providerFixture } from './test-fixture.ts';
 import { fixtureFor, testRequest, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('stripe');
@@ -28,20 +28,31 @@ describe('stripe verifier', () => {
   it('measures age against receivedAt: a request signed 4 minutes before receipt passes, 6 fails', async () => {
     const verifier = stripeVerifier.create(fx.options);
     const received = new Date('2030-01-01T00:10:00Z');
-    const ok = await testRequest('stripe').signedAt(new Date(received.getTime() - 4 * 60_000)).received(received).build();
+    const ok = await testRequest('stripe')
+      .signedAt(new Date(received.getTime() - 4 * 60_000))
+      .received(received)
+      .build();
     await expect(verifier.verify(ok)).resolves.toBeUndefined();
-    const stale = await testRequest('stripe').signedAt(new Date(received.getTime() - 6 * 60_000)).received(received).build();
+    const stale = await testRequest('stripe')
+      .signedAt(new Date(received.getTime() - 6 * 60_000))
+      .received(received)
+      .build();
     await expect(verifier.verify(stale)).rejects.toMatchObject({ code: 'TIMESTAMP_OUT_OF_TOLERANCE' });
   });
 
   it('honours a configured tolerance', async () => {
     const verifier = stripeVerifier.create({ ...fx.options, tolerance: '1h' });
-    const req = await testRequest('stripe').signedAt(new Date(Date.now() - 30 * 60_000)).build();
+    const req = await testRequest('stripe')
+      .signedAt(new Date(Date.now() - 30 * 60_000))
+      .build();
     await expect(verifier.verify(req)).resolves.toBeUndefined();
   });
 
   it('reports a stale request signed with the second rotation secret as stale, not invalid', async () => {
-    const req = await testRequest('stripe').signedWith(fx.secrets[1]!).signedAt(new Date(Date.now() - 600_000)).build();
+    const req = await testRequest('stripe')
+      .signedWith(fx.secrets[1]!)
+      .signedAt(new Date(Date.now() - 600_000))
+      .build();
     await expect(stripeVerifier.create(fx.options).verify(req)).rejects.toMatchObject({ code: 'TIMESTAMP_OUT_OF_TOLERANCE' });
   });
 
@@ -59,7 +70,9 @@ describe('stripe verifier', () => {
   });
 
   it('refuses a body that is not valid UTF-8 (the SDK would decode it lossily)', async () => {
-    const latin1 = await testRequest('stripe').body(Buffer.from([0x7b, 0xff, 0x7d])).build();
+    const latin1 = await testRequest('stripe')
+      .body(Buffer.from([0x7b, 0xff, 0x7d]))
+      .build();
     await expect(stripeVerifier.create(fx.options).verify(latin1)).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
   });
 

@@ -11,8 +11,8 @@ import { toleranceMs } from './option-readers.ts';
 import { bodyString, header } from './request-fields.ts';
 import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import { assertUtf8Body } from './utf8-body.ts';
 import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import { assertUtf8Body } from './utf8-body.ts';
 
 const HEADER = 'Stripe-Signature';
 const HEADER_LC = 'stripe-signature';

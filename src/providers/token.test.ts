@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SetupError } from '../errors.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { tokenVerifier } from './token.ts';
 import { toRequest } from './test-request.ts';
+import { tokenVerifier } from './token.ts';
 
 const BEARER = { type: 'token', header: 'Authorization', prefix: 'Bearer ', secrets: ['TOKEN-one-7e7e', 'TOKEN-two-8f8f'] };
 
@@ -20,7 +20,10 @@ describe('token verifier', () => {
     const error = await tokenVerifier
       .create(BEARER)
       .verify(toRequest({ authorization: value }, '{}'))
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({ code });
     expect(String(error)).toContain('Authorization');
     expect(String(error)).not.toContain('TOKEN-');

@@ -1,7 +1,7 @@
 /** claim: due pending deliveries of one target, oldest due first, under a lease. */
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from './contract.ts';
-import { anAttempt, DAY, seedDeliveries, SECOND, T0 } from './contract-fixtures.ts';
+import { anAttempt, DAY, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
 
 export function claimContract({ store }: ContractContext): void {
   describe('claim', function claimSuite() {
@@ -43,11 +43,12 @@ export function claimContract({ store }: ContractContext): void {
     });
 
     it('never hands one delivery to two claimers while the lease holds', async () => {
-      const ids = await seedDeliveries(store(), Array.from({ length: 12 }, (_, i) => ({ target: 't', nextAttemptAt: T0 + i })));
-      const request = { target: 't', limit: 5, now: T0 + 100, leaseMs: 60 * SECOND };
-      const batches = await Promise.all(
-        ['w1', 'w2', 'w3', 'w4'].map((workerId) => store().claim({ ...request, workerId })),
+      const ids = await seedDeliveries(
+        store(),
+        Array.from({ length: 12 }, (_, i) => ({ target: 't', nextAttemptAt: T0 + i })),
       );
+      const request = { target: 't', limit: 5, now: T0 + 100, leaseMs: 60 * SECOND };
+      const batches = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((workerId) => store().claim({ ...request, workerId })));
 
       const all = batches.flat().map((d) => d.id);
       expect(new Set(all).size).toBe(all.length);

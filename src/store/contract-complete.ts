@@ -1,7 +1,7 @@
 /** completeAttempt, release and recoverInFlight: how a claimed delivery moves on. */
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from './contract.ts';
-import { anAttempt, DAY, seedDeliveries, SECOND, T0 } from './contract-fixtures.ts';
+import { anAttempt, DAY, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
 import type { Store } from './types.ts';
 
 async function claimOne(store: Store, workerId = 'w1', now = T0): Promise<string> {
@@ -56,12 +56,18 @@ export function completeContract({ store }: ContractContext): void {
       const again = await store().claim({ target: 't', limit: 1, now: T0 + 5 * SECOND, leaseMs: SECOND, workerId: 'w2' });
       expect(again.map((d) => d.id)).toEqual([id]);
       const last = anAttempt({ startedAt: T0 + 5 * SECOND, statusCode: 400, outcome: 'dead', error: 'HTTP 400' });
-      expect(
-        await store().completeAttempt(id, 'w2', last, { status: 'dead', deadReason: 'rejected', error: 'target answered 400' }),
-      ).toBe(true);
+      expect(await store().completeAttempt(id, 'w2', last, { status: 'dead', deadReason: 'rejected', error: 'target answered 400' })).toBe(
+        true,
+      );
 
       const got = await store().getDelivery(id);
-      expect(got).toMatchObject({ status: 'dead', deadReason: 'rejected', error: 'target answered 400', attemptCount: 2, attemptsInRound: 2 });
+      expect(got).toMatchObject({
+        status: 'dead',
+        deadReason: 'rejected',
+        error: 'target answered 400',
+        attemptCount: 2,
+        attemptsInRound: 2,
+      });
       expect(got?.attempts.map((a) => [a.number, a.outcome, a.statusCode])).toEqual([
         [1, 'retry', 503],
         [2, 'dead', 400],
@@ -134,5 +140,3 @@ export function completeContract({ store }: ContractContext): void {
     });
   });
 }
-
-

@@ -55,7 +55,11 @@ export function anAttempt(overrides: Partial<NewAttempt> = {}): NewAttempt {
 }
 
 /** Stores one event per delivery given; returns the delivery ids in the order given. */
-export async function seedDeliveries(store: Store, deliveries: readonly Partial<NewDelivery>[], event: Partial<NewEvent> = {}): Promise<string[]> {
+export async function seedDeliveries(
+  store: Store,
+  deliveries: readonly Partial<NewDelivery>[],
+  event: Partial<NewEvent> = {},
+): Promise<string[]> {
   const ids: string[] = [];
   for (const overrides of deliveries) {
     const delivery = aDelivery(overrides);
@@ -67,7 +71,9 @@ export async function seedDeliveries(store: Store, deliveries: readonly Partial<
 }
 
 /** Every item of every page, following nextCursor (bounded, so a broken cursor cannot loop forever). */
-export async function allPages<T>(fetch: (cursor: string | undefined) => Promise<{ items: readonly T[]; nextCursor: string | null }>): Promise<T[][]> {
+export async function allPages<T>(
+  fetch: (cursor: string | undefined) => Promise<{ items: readonly T[]; nextCursor: string | null }>,
+): Promise<T[][]> {
   const pages: T[][] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 1000; i++) {

@@ -1,14 +1,20 @@
 /** listEvents and listDeliveries: filters, newest first, keyset pagination. */
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from './contract.ts';
-import { aDelivery, allPages, anAttempt, anEvent, seedDeliveries, SECOND, T0 } from './contract-fixtures.ts';
+import { aDelivery, allPages, anAttempt, anEvent, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
 
 export function listContract({ store }: ContractContext): void {
   describe('listEvents', function listEventsSuite() {
     it('lists newest first and filters by provider, event type, status and an inclusive time range', async () => {
       const a = anEvent({ provider: 'stripe', eventType: 'customer.created', receivedAt: T0 + 1 });
       const b = anEvent({ provider: 'github', eventType: 'push', receivedAt: T0 + 2 });
-      const c = anEvent({ provider: 'stripe', eventType: 'charge.refunded', receivedAt: T0 + 3, status: 'ignored', ignored: [{ route: 'r', reason: 'filter returned false' }] });
+      const c = anEvent({
+        provider: 'stripe',
+        eventType: 'charge.refunded',
+        receivedAt: T0 + 3,
+        status: 'ignored',
+        ignored: [{ route: 'r', reason: 'filter returned false' }],
+      });
       for (const event of [a, b, c]) await store().insertEvent(event, []);
       const ids = async (filter: Parameters<ReturnType<typeof store>['listEvents']>[0]): Promise<string[]> =>
         (await store().listEvents(filter)).items.map((e) => e.id);
@@ -71,12 +77,18 @@ export function listContract({ store }: ContractContext): void {
 
   describe('listDeliveries', function listDeliveriesSuite() {
     it('filters by status (pending covers in flight), route, target and since', async () => {
-      const [pending, inFlight, delivered] = await seedDeliveries(store(), [
-        { route: 'r1', target: 't1', nextAttemptAt: T0 + 60 * SECOND },
-        { route: 'r1', target: 't2', nextAttemptAt: T0 },
-        { route: 'r2', target: 't3', nextAttemptAt: T0 },
-      ], { receivedAt: T0 });
-      const [dead] = await seedDeliveries(store(), [{ route: 'r2', target: 't1', status: 'dead', deadReason: 'map_error', body: null }], { receivedAt: T0 + 5 });
+      const [pending, inFlight, delivered] = await seedDeliveries(
+        store(),
+        [
+          { route: 'r1', target: 't1', nextAttemptAt: T0 + 60 * SECOND },
+          { route: 'r1', target: 't2', nextAttemptAt: T0 },
+          { route: 'r2', target: 't3', nextAttemptAt: T0 },
+        ],
+        { receivedAt: T0 },
+      );
+      const [dead] = await seedDeliveries(store(), [{ route: 'r2', target: 't1', status: 'dead', deadReason: 'map_error', body: null }], {
+        receivedAt: T0 + 5,
+      });
       await store().claim({ target: 't2', limit: 1, now: T0, leaseMs: SECOND, workerId: 'w' });
       await store().claim({ target: 't3', limit: 1, now: T0, leaseMs: SECOND, workerId: 'w' });
       await store().completeAttempt(delivered!, 'w', anAttempt(), { status: 'delivered' });

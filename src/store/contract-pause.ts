@@ -7,7 +7,11 @@ import type { Store } from './types.ts';
 async function deadOn(store: Store, target: string): Promise<string> {
   const [id] = await seedDeliveries(store, [{ target, nextAttemptAt: T0 - 1000 }]);
   await store.claim({ target, limit: 1, now: T0, leaseMs: SECOND, workerId: 'w' });
-  await store.completeAttempt(id!, 'w', anAttempt({ statusCode: 410, outcome: 'dead' }), { status: 'dead', deadReason: 'rejected', error: 'HTTP 410' });
+  await store.completeAttempt(id!, 'w', anAttempt({ statusCode: 410, outcome: 'dead' }), {
+    status: 'dead',
+    deadReason: 'rejected',
+    error: 'HTTP 410',
+  });
   return id!;
 }
 

@@ -30,7 +30,8 @@ async function eventWith(
     if (e.end === 'in_flight') continue;
     const startedAt = e.at ?? T0;
     const attempt = anAttempt({ startedAt, durationMs: 10, outcome: e.end === 'dead' ? 'dead' : 'success' });
-    const transition = e.end === 'dead' ? { status: 'dead' as const, deadReason: 'rejected' as const, error: 'HTTP 400' } : { status: 'delivered' as const };
+    const transition =
+      e.end === 'dead' ? { status: 'dead' as const, deadReason: 'rejected' as const, error: 'HTTP 400' } : { status: 'delivered' as const };
     await store.completeAttempt(id, 'w', attempt, transition);
   }
   return { eventId: stored.id, deliveryIds: deliveries.map((d) => d.id) };
@@ -42,7 +43,11 @@ export function purgeContract({ store }: ContractContext): void {
       const now = T0 + 10 * DAY;
       const oldDelivered = await eventWith(store(), { receivedAt: T0 }, [{ end: 'delivered' }, { end: 'delivered' }]);
       const recentDelivered = await eventWith(store(), { receivedAt: now - RETENTION + 1 }, [{ end: 'delivered' }]);
-      const oldIgnored = await eventWith(store(), { receivedAt: T0, status: 'ignored', ignored: [{ route: 'r', reason: 'filter returned false' }] }, []);
+      const oldIgnored = await eventWith(
+        store(),
+        { receivedAt: T0, status: 'ignored', ignored: [{ route: 'r', reason: 'filter returned false' }] },
+        [],
+      );
       const recentIgnored = await eventWith(store(), { receivedAt: now - SECOND, status: 'ignored' }, []);
       const oldPending = await eventWith(store(), { receivedAt: T0 }, [{ end: 'pending' }]);
       const oldInFlight = await eventWith(store(), { receivedAt: T0 }, [{ end: 'in_flight' }]);

@@ -1,7 +1,7 @@
 /** dueTargets, nextDueAt and queueStats: what the worker and /metrics read. */
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from './contract.ts';
-import { anAttempt, seedDeliveries, SECOND, T0 } from './contract-fixtures.ts';
+import { anAttempt, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
 
 export function queueContract({ store }: ContractContext): void {
   describe('dueTargets and nextDueAt', function dueSuite() {

@@ -1,7 +1,7 @@
 /** replay and replayMatching: re-queueing delivered and dead deliveries. */
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from './contract.ts';
-import { anAttempt, DAY, seedDeliveries, SECOND, T0 } from './contract-fixtures.ts';
+import { anAttempt, DAY, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
 import type { DeadReason, NewDelivery, Store } from './types.ts';
 
 /** A delivery that went through one failed attempt and died. */
@@ -12,7 +12,10 @@ async function deadDelivery(store: Store, overrides: Partial<NewDelivery> = {}, 
   if (!claimed.some((d) => d.id === id)) throw new Error('deadDelivery: not claimed');
   const attempt = anAttempt({ statusCode: 500, outcome: 'dead', error: 'HTTP 500' });
   await store.completeAttempt(id!, 'w', attempt, { status: 'dead', deadReason: reason, error: 'gave up' });
-  await store.release(claimed.map((d) => d.id).filter((other) => other !== id), 'w');
+  await store.release(
+    claimed.map((d) => d.id).filter((other) => other !== id),
+    'w',
+  );
   return id!;
 }
 
@@ -97,5 +100,3 @@ export function replayContract({ store }: ContractContext): void {
     });
   });
 }
-
-

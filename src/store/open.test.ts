@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SetupError } from '../errors.ts';
-import { isUnavailableError } from './postgres-errors.ts';
 import { openStore, sqlitePath } from './open.ts';
+import { isUnavailableError } from './postgres-errors.ts';
 
 describe('sqlitePath', () => {
   it.each([

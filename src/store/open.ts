@@ -6,8 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { SetupError } from '../errors.ts';
-import { openPostgresStore } from './postgres.ts';
 import type { PostgresStoreOptions } from './postgres.ts';
+import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
 

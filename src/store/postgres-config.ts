@@ -4,8 +4,9 @@
  * to the driver; explicit options win over them. The URL may hold a password, so no message here
  * ever contains it, or any part of it.
  */
-import { TypeOverrides } from 'pg';
+
 import type { PoolConfig } from 'pg';
+import { TypeOverrides } from 'pg';
 import { SetupError } from '../errors.ts';
 
 export interface PostgresStoreOptions {

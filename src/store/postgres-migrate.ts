@@ -36,11 +36,7 @@ export async function migratePostgres(pool: Pool, schema: string | null, migrati
     for (const migration of migrations) {
       if (migration.version <= applied) continue;
       await run(migration.sql);
-      await run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-        migration.version,
-        migration.name,
-        now,
-      ]);
+      await run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, now]);
       count += 1;
     }
     return count;

@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
 import { aDelivery, anEvent } from './contract-fixtures.ts';
 import { openStore } from './open.ts';
-import { isUnavailableError, openPostgresStore } from './postgres.ts';
 import type { PostgresStore } from './postgres.ts';
-import { dropSchemas, freshSchemaName, TEST_PG_URL } from './postgres-test-schema.ts';
-import { startCuttableProxy } from './postgres-test-proxy.ts';
+import { isUnavailableError, openPostgresStore } from './postgres.ts';
 import type { CuttableProxy } from './postgres-test-proxy.ts';
+import { startCuttableProxy } from './postgres-test-proxy.ts';
+import { dropSchemas, freshSchemaName, TEST_PG_URL } from './postgres-test-schema.ts';
 
 const CLOSED_PORT_URL = 'postgres://postgres:hunter2@127.0.0.1:1/test';
 
@@ -61,7 +61,9 @@ describe('PostgresStore when the database is unreachable', () => {
     await store.migrate();
     // Three idle connections in the pool, and their server process ids.
     const clients = await Promise.all([store.pool.connect(), store.pool.connect(), store.pool.connect()]);
-    const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid));
+    const pids = await Promise.all(
+      clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid),
+    );
     for (const client of clients) client.release();
 
     const admin = new Client({ connectionString: TEST_PG_URL });

@@ -2,8 +2,9 @@
  * A loopback TCP proxy in front of the test PostgreSQL server that a test can cut and restore,
  * so "the database went away and came back" is real without stopping the shared server.
  */
-import { createConnection, createServer } from 'node:net';
+
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 export interface CuttableProxy {
   readonly port: number;

@@ -4,8 +4,8 @@
  */
 import type { PoolClient } from 'pg';
 import type { PgValue } from './postgres-params.ts';
-import { groupAttempts, toAttempt, toDelivery, toEvent } from './postgres-rows.ts';
 import type { AttemptRow, DeliveryRow, PgEventRow } from './postgres-rows.ts';
+import { groupAttempts, toAttempt, toDelivery, toEvent } from './postgres-rows.ts';
 import { SQL } from './postgres-sql.ts';
 import type { DeliveryWithAttempts } from './sqlite-writes.ts';
 import type { EventWithDeliveries, InsertResult, NewDelivery, NewEvent } from './types.ts';

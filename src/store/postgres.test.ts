@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeContract } from './contract.ts';
-import { aDelivery, anAttempt, anEvent, seedDeliveries, SECOND, T0 } from './contract-fixtures.ts';
+import { aDelivery, anAttempt, anEvent, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
-import { openPostgresStore } from './postgres.ts';
 import type { PostgresStore } from './postgres.ts';
+import { openPostgresStore } from './postgres.ts';
 import { dropSchemas, freshSchemaName, storeTracker, TEST_PG_URL } from './postgres-test-schema.ts';
 
 let contractSchema = '';
@@ -51,7 +51,14 @@ describe('PostgresStore', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
       [schema],
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(['attempts', 'deliveries', 'events', 'schema_migrations', 'target_pacing', 'target_pauses']);
+    expect(tables.rows.map((row) => row.table_name)).toEqual([
+      'attempts',
+      'deliveries',
+      'events',
+      'schema_migrations',
+      'target_pacing',
+      'target_pauses',
+    ]);
   });
 
   it('cancels a statement that runs past the statement timeout', async () => {
@@ -63,7 +70,10 @@ describe('PostgresStore', () => {
   it('takes pool size, statement timeout and schema from the URL query, options first', async () => {
     const schema = freshSchemaName();
     const store = openPostgresStore(`${TEST_PG_URL}?pool=3&statement_timeout=4321&schema=${schema}`);
-    const overridden = openPostgresStore(`${TEST_PG_URL}?pool=3&statement_timeout=4321&schema=${schema}`, { poolMax: 5, statementTimeoutMs: 99 });
+    const overridden = openPostgresStore(`${TEST_PG_URL}?pool=3&statement_timeout=4321&schema=${schema}`, {
+      poolMax: 5,
+      statementTimeoutMs: 99,
+    });
     const defaulted = openPostgresStore(TEST_PG_URL);
     try {
       await store.migrate();
@@ -118,7 +128,10 @@ describe('PostgresStore', () => {
 
   it('never hands one delivery to two replicas claiming at the same time (SKIP LOCKED)', async () => {
     const [a, b] = await replicas(2);
-    const ids = await seedDeliveries(a!, Array.from({ length: 40 }, (_, i) => ({ target: 't', nextAttemptAt: T0 + i })));
+    const ids = await seedDeliveries(
+      a!,
+      Array.from({ length: 40 }, (_, i) => ({ target: 't', nextAttemptAt: T0 + i })),
+    );
     const claimed: string[][] = [[], []];
     const now = T0 + 1000;
 
@@ -158,7 +171,10 @@ describe('PostgresStore', () => {
 
   it('counts in-flight deliveries of a target with a running lease, across replicas', async () => {
     const [a, b] = await replicas(2);
-    await seedDeliveries(a!, Array.from({ length: 5 }, () => ({ target: 't', nextAttemptAt: T0 })));
+    await seedDeliveries(
+      a!,
+      Array.from({ length: 5 }, () => ({ target: 't', nextAttemptAt: T0 })),
+    );
     await seedDeliveries(a!, [{ target: 'other', nextAttemptAt: T0 }]);
     await a!.claim({ target: 't', limit: 2, now: T0, leaseMs: 10 * SECOND, workerId: 'a' });
     await b!.claim({ target: 't', limit: 1, now: T0 + SECOND, leaseMs: 10 * SECOND, workerId: 'b' });
@@ -172,10 +188,16 @@ describe('PostgresStore', () => {
 
   it('claims no more than the concurrency across replicas claiming at once, and frees a place when one is done', async () => {
     const stores = await replicas(3);
-    await seedDeliveries(stores[0]!, Array.from({ length: 12 }, (_, i) => ({ target: 't', nextAttemptAt: T0 + i })));
+    await seedDeliveries(
+      stores[0]!,
+      Array.from({ length: 12 }, (_, i) => ({ target: 't', nextAttemptAt: T0 + i })),
+    );
     const request = { target: 't', limit: 3, now: T0 + 100, leaseMs: 60 * SECOND };
     const batches = await Promise.all(
-      stores.flatMap((store, i) => [store.claimCapped({ ...request, workerId: `a${i}` }, 4), store.claimCapped({ ...request, workerId: `b${i}` }, 4)]),
+      stores.flatMap((store, i) => [
+        store.claimCapped({ ...request, workerId: `a${i}` }, 4),
+        store.claimCapped({ ...request, workerId: `b${i}` }, 4),
+      ]),
     );
     const claimed = batches.flat();
     expect(claimed).toHaveLength(4);

@@ -5,23 +5,24 @@
  * when it runs out. A database that goes away turns into rejected promises (isUnavailableError,
  * answered 503), never a crash; the pool reconnects by itself when it is back.
  */
-import { Pool } from 'pg';
+
 import type { PoolClient, QueryResultRow } from 'pg';
+import { Pool } from 'pg';
 import { pageLimit, pageOf } from './cursor.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
-import { resolvePostgresConfig } from './postgres-config.ts';
 import type { PostgresStoreOptions } from './postgres-config.ts';
-import { withWhere } from './postgres-params.ts';
+import { resolvePostgresConfig } from './postgres-config.ts';
+import { migratePostgres } from './postgres-migrate.ts';
 import type { PgQuery, PgValue } from './postgres-params.ts';
-import { toDelivery, toEvent } from './postgres-rows.ts';
+import { withWhere } from './postgres-params.ts';
 import type { DeliveryRow, PgEventRow } from './postgres-rows.ts';
+import { toDelivery, toEvent } from './postgres-rows.ts';
 import { SQL } from './postgres-sql.ts';
 import { inTransaction } from './postgres-tx.ts';
-import { migratePostgres } from './postgres-migrate.ts';
-import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './postgres-writes.ts';
 import type { DeliveryWithAttempts } from './postgres-writes.ts';
-import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
+import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './postgres-writes.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
+import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import type {
   ClaimRequest,
   Delivery,
@@ -165,7 +166,9 @@ export class PostgresStore implements Store {
     if (deliveryIds.length === 0) return 0;
     const changed = await this.changed(SQL.replay, [deliveryIds, now]);
     if (changed > 0) {
-      await this.changed('DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries WHERE id = ANY($1::text[]))', [deliveryIds]);
+      await this.changed('DELETE FROM target_pauses WHERE target IN (SELECT target FROM deliveries WHERE id = ANY($1::text[]))', [
+        deliveryIds,
+      ]);
     }
     return changed;
   }
@@ -207,7 +210,12 @@ export class PostgresStore implements Store {
     const rows = await this.rows<{ target: string; until: string | null; reason: string; since: string }>(
       'SELECT target, until, reason, since FROM target_pauses ORDER BY target',
     );
-    return rows.map((r) => ({ target: r.target, until: r.until === null ? null : Number(r.until), reason: r.reason, since: Number(r.since) }));
+    return rows.map((r) => ({
+      target: r.target,
+      until: r.until === null ? null : Number(r.until),
+      reason: r.reason,
+      since: Number(r.since),
+    }));
   }
 
   async listEvents(filter: EventFilter): Promise<Page<StoredEvent>> {
@@ -229,11 +237,9 @@ export class PostgresStore implements Store {
     where: SqlWhere,
     limit: number,
   ): Promise<R[]> {
-    const query: PgQuery = withWhere(
-      (w) => `SELECT * FROM ${table} ${w} ORDER BY ${timeColumn} DESC, id DESC LIMIT @pageLimit`,
-      where,
-      { pageLimit: limit + 1 },
-    );
+    const query: PgQuery = withWhere((w) => `SELECT * FROM ${table} ${w} ORDER BY ${timeColumn} DESC, id DESC LIMIT @pageLimit`, where, {
+      pageLimit: limit + 1,
+    });
     return this.rows<R>(query.text, query.values);
   }
 

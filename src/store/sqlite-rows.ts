@@ -1,14 +1,5 @@
 /** Row shapes as better-sqlite3 returns them, and their mapping to the store's types. */
-import type {
-  Attempt,
-  AttemptOutcome,
-  DeadReason,
-  Delivery,
-  DeliveryStatus,
-  EventStatus,
-  IgnoredReason,
-  StoredEvent,
-} from './types.ts';
+import type { Attempt, AttemptOutcome, DeadReason, Delivery, DeliveryStatus, EventStatus, IgnoredReason, StoredEvent } from './types.ts';
 
 export interface EventRow {
   id: string;

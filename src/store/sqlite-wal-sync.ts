@@ -48,7 +48,10 @@ function waiters(): Waiters {
 }
 
 export class WalSyncError extends Error {
-  constructor(readonly walPath: string, override readonly cause: Error) {
+  constructor(
+    readonly walPath: string,
+    override readonly cause: Error,
+  ) {
     super(`syncing ${walPath} failed (${cause.message}); the store refuses writes until restarted`);
     this.name = 'WalSyncError';
   }

@@ -4,8 +4,9 @@
  * write lock is taken up front and busy_timeout applies (a deferred transaction that upgrades
  * from read to write can fail at once with SQLITE_BUSY).
  */
-import { groupAttempts, toAttempt, toDelivery, toEvent } from './sqlite-rows.ts';
+
 import type { DeliveryRow } from './sqlite-rows.ts';
+import { groupAttempts, toAttempt, toDelivery, toEvent } from './sqlite-rows.ts';
 import type { Statements } from './sqlite-statements.ts';
 import type {
   Attempt,

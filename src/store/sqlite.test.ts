@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeContract } from './contract.ts';
 import { aDelivery, anEvent, DAY, T0 } from './contract-fixtures.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
-import { openSqliteStore } from './sqlite.ts';
 import type { SqliteStore } from './sqlite.ts';
+import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
 
 let contractDir = '';

@@ -9,27 +9,20 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { pageLimit, pageOf } from './cursor.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
-import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
-import { toDelivery, toEvent } from './sqlite-rows.ts';
-import type { DeliveryRow, EventRow } from './sqlite-rows.ts';
+import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
-import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
-import { prepareStatements } from './sqlite-statements.ts';
+import type { DeliveryRow, EventRow } from './sqlite-rows.ts';
+import { toDelivery, toEvent } from './sqlite-rows.ts';
 import type { Statements } from './sqlite-statements.ts';
-import {
-  claimRows,
-  completeAttemptRows,
-  insertEventRows,
-  purgeDeadRows,
-  readDelivery,
-  readEvent,
-} from './sqlite-writes.ts';
+import { prepareStatements } from './sqlite-statements.ts';
+import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
 import type { DeliveryWithAttempts } from './sqlite-writes.ts';
+import { claimRows, completeAttemptRows, insertEventRows, purgeDeadRows, readDelivery, readEvent } from './sqlite-writes.ts';
 import type {
   ClaimRequest,
   Delivery,
@@ -126,9 +119,7 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     this.group.flush();
     const db = this.db;
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
-    );
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const applyPending = db.transaction(function applyPending(now: number): void {
       const current = db.prepare<[], number | null>('SELECT MAX(version) FROM schema_migrations').pluck().get() ?? 0;
       const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
@@ -167,12 +158,7 @@ export class SqliteStore implements Store {
     return rows.sort(byDueThenId).map(toDelivery);
   }
 
-  async completeAttempt(
-    deliveryId: string,
-    workerId: string,
-    attempt: NewAttempt,
-    transition: Transition,
-  ): Promise<boolean> {
+  async completeAttempt(deliveryId: string, workerId: string, attempt: NewAttempt, transition: Transition): Promise<boolean> {
     const s = this.p.s;
     return this.group.run(function complete() {
       return completeAttemptRows(s, deliveryId, workerId, attempt, transition);

@@ -195,12 +195,7 @@ export interface Store {
    */
   claimCapped?(request: ClaimRequest, concurrency: number): Promise<Delivery[]>;
   /** Record an attempt and move the delivery on, only if `workerId` still holds its lease. */
-  completeAttempt(
-    deliveryId: string,
-    workerId: string,
-    attempt: NewAttempt,
-    transition: Transition,
-  ): Promise<boolean>;
+  completeAttempt(deliveryId: string, workerId: string, attempt: NewAttempt, transition: Transition): Promise<boolean>;
   /** Give claimed deliveries back (pending, due now) without an attempt: used on shutdown. */
   release(deliveryIds: readonly string[], workerId: string): Promise<void>;
   /** SQLite start-up: every in_flight delivery back to pending, due now (a single process owns the file). */

@@ -96,9 +96,7 @@ async function assertStaleIsRefused(verifier: Verifier, req: WebhookRequest, pro
     if (error instanceof VerificationError) return;
     throw error;
   }
-  throw new CaseError(
-    `signature: stale cannot be tested: provider "${providerName}" (type ${type}) does not check a signed timestamp`,
-  );
+  throw new CaseError(`signature: stale cannot be tested: provider "${providerName}" (type ${type}) does not check a signed timestamp`);
 }
 
 function lowerKeys(headers: Readonly<Record<string, string>>): Record<string, string> {

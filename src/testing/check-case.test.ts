@@ -36,7 +36,12 @@ describe('checkCase', () => {
   });
 
   it('checks the delivery list and the ignored routes', () => {
-    expect(checkCase({ deliveries: [{ route: 'r', body: { value: { plan: 'Pro' } } }], ignored: [{ route: 'other', reason: 'not in events' }] }, accepted)).toEqual([]);
+    expect(
+      checkCase(
+        { deliveries: [{ route: 'r', body: { value: { plan: 'Pro' } } }], ignored: [{ route: 'other', reason: 'not in events' }] },
+        accepted,
+      ),
+    ).toEqual([]);
     expect(checkCase({ deliveries: [] }, accepted).map((f) => f.message)).toEqual(['unexpected delivery (r → t)']);
     expect(checkCase({ ignored: [] }, accepted).map((f) => f.message)).toEqual(['unexpected ignored route other']);
     expect(checkCase({ ignored: [{ route: 'other', reason: 'filter returned false' }] }, accepted)).toEqual([

@@ -2,7 +2,7 @@
  * One case's verdict: the observed outcome of the request against its `expect:` block.
  */
 import type { IgnoredReason } from '../store/types.ts';
-import { matchDeliveries, type ActualDelivery } from './match-deliveries.ts';
+import { type ActualDelivery, matchDeliveries } from './match-deliveries.ts';
 import type { Expectation, ExpectedIgnored, Failure } from './types.ts';
 
 /** What the pipeline did with the case's request, in the terms a test can expect. */
@@ -58,7 +58,12 @@ function matchIgnored(expected: readonly ExpectedIgnored[], actual: readonly Ign
     const sameRoute = left.find((a) => a.route === e.route);
     failures.push(
       sameRoute
-        ? { message: `ignored[${i}] (${e.route}): reason differs`, path: `ignored[${i}].reason`, expected: e.reason, actual: sameRoute.reason }
+        ? {
+            message: `ignored[${i}] (${e.route}): reason differs`,
+            path: `ignored[${i}].reason`,
+            expected: e.reason,
+            actual: sameRoute.reason,
+          }
         : { message: `ignored[${i}]: route ${e.route} did not ignore the event`, expected: e, actual },
     );
   });

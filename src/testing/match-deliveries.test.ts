@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryDiff, matchDeliveries, type ActualDelivery } from './match-deliveries.ts';
+import { type ActualDelivery, deliveryDiff, matchDeliveries } from './match-deliveries.ts';
 import type { ExpectedDelivery } from './types.ts';
 
 function actual(route: string, target: string, mapped: unknown, extra: Partial<ActualDelivery> = {}): ActualDelivery {

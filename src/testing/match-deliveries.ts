@@ -2,7 +2,7 @@
  * `expect.deliveries` is the complete list of deliveries in any order: pair each expected entry
  * with a distinct actual delivery (a small bipartite matching), then explain what is left over.
  */
-import { exactDiff, headersDiff, subsetDiff, type Difference } from './match.ts';
+import { type Difference, exactDiff, headersDiff, subsetDiff } from './match.ts';
 import type { ExpectedDelivery, Failure } from './types.ts';
 
 /** A delivery as the runner observed it. */

@@ -61,10 +61,7 @@ function compare(expected: unknown, actual: unknown, at: string, subset: boolean
  * Every expected header is sent with that value; names compare case-insensitively, values exactly.
  * The path names the header, e.g. `["idempotency-key"]`.
  */
-export function headersDiff(
-  expected: Readonly<Record<string, string>>,
-  actual: Readonly<Record<string, string>>,
-): Difference | null {
+export function headersDiff(expected: Readonly<Record<string, string>>, actual: Readonly<Record<string, string>>): Difference | null {
   const lower = new Map(Object.entries(actual).map(([k, v]) => [k.toLowerCase(), v] as const));
   for (const [name, value] of Object.entries(expected)) {
     const key = name.toLowerCase();

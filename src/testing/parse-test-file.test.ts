@@ -72,15 +72,33 @@ describe('parseTestFile', () => {
     const { cases, problems } = parseTestFile(FILE, text);
     expect(cases).toEqual([]);
     expect(problems).toEqual([
-      { line: 5, col: 5, message: 'tests[0] ("one"): unknown field "sigature" (expected one of: name, provider, payload, body, headers, query, signature, event, expect)' },
-      { line: 6, col: 23, message: 'tests[0] ("one").expect.status: must be accepted, ignored, duplicate or an HTTP status number (e.g. 400)' },
+      {
+        line: 5,
+        col: 5,
+        message:
+          'tests[0] ("one"): unknown field "sigature" (expected one of: name, provider, payload, body, headers, query, signature, event, expect)',
+      },
+      {
+        line: 6,
+        col: 23,
+        message: 'tests[0] ("one").expect.status: must be accepted, ignored, duplicate or an HTTP status number (e.g. 400)',
+      },
       { line: 7, col: 5, message: 'tests[1].name: required' },
       { line: 10, col: 19, message: 'tests[1].expect.deliveries: must be a list' },
     ]);
   });
 
   it('needs exactly one of payload and body, and an expect block', () => {
-    const text = ['tests:', '  - name: x', '    provider: p', '  - name: y', '    provider: p', '    payload: a.json', '    body: {}', '    expect: {}'].join('\n');
+    const text = [
+      'tests:',
+      '  - name: x',
+      '    provider: p',
+      '  - name: y',
+      '    provider: p',
+      '    payload: a.json',
+      '    body: {}',
+      '    expect: {}',
+    ].join('\n');
     const messages = parseTestFile(FILE, text).problems.map((p) => `${p.line}:${p.col} ${p.message}`);
     expect(messages).toEqual([
       '2:5 tests[0] ("x"): needs payload (a file) or body (inline)',

@@ -3,7 +3,7 @@
  * column when the file is malformed. Paths inside the file resolve against the file's folder.
  */
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type {
   Expectation,
   ExpectedDelivery,
@@ -14,7 +14,7 @@ import type {
   SignatureMode,
   TestCase,
 } from './types.ts';
-import { yamlReader, type YamlReader } from './yaml-reader.ts';
+import { type YamlReader, yamlReader } from './yaml-reader.ts';
 
 export interface ParsedTestFile {
   readonly cases: readonly TestCase[];
@@ -105,9 +105,7 @@ function parseExpect(r: YamlReader, node: Node | null, where: string): Expectati
   const f = r.entries(node, EXPECT_FIELDS, where);
   if (f.size === 0) r.problem(node, `${where}: give at least one of status, deliveries, ignored`);
   const status = f.has('status') ? parseStatus(r, f.get('status') ?? null, `${where}.status`) : undefined;
-  const deliveries = f.has('deliveries')
-    ? listOf(r, f.get('deliveries') ?? null, `${where}.deliveries`, parseDelivery)
-    : undefined;
+  const deliveries = f.has('deliveries') ? listOf(r, f.get('deliveries') ?? null, `${where}.deliveries`, parseDelivery) : undefined;
   const ignored = f.has('ignored') ? listOf(r, f.get('ignored') ?? null, `${where}.ignored`, parseIgnored) : undefined;
   return {
     ...(status !== undefined ? { status } : {}),

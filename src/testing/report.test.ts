@@ -12,7 +12,9 @@ describe('report', () => {
         file: '/w/tests/a.test.yaml',
         line: 12,
         passed: false,
-        failures: [{ message: 'deliveries[0] (r → t): differs at body.plan', path: 'body.plan', expected: 'Pro Yearly', actual: 'Pro Monthly' }],
+        failures: [
+          { message: 'deliveries[0] (r → t): differs at body.plan', path: 'body.plan', expected: 'Pro Yearly', actual: 'Pro Monthly' },
+        ],
       },
       '/w',
     );
@@ -30,14 +32,21 @@ describe('report', () => {
     expect(formatFileProblems({ file: '/w/tests/bad.test.yaml', problems: [{ line: 4, col: 7, message: 'oops' }], cases: [] }, '/w')).toBe(
       '✗ tests/bad.test.yaml:4:7 oops',
     );
-    expect(formatFileProblems({ file: '/w/tests/gone', problems: [{ line: 0, col: 0, message: 'no such file or folder' }], cases: [] }, '/w')).toBe(
-      '✗ tests/gone no such file or folder',
-    );
+    expect(
+      formatFileProblems({ file: '/w/tests/gone', problems: [{ line: 0, col: 0, message: 'no such file or folder' }], cases: [] }, '/w'),
+    ).toBe('✗ tests/gone no such file or folder');
   });
 
   it('counts cases, and a malformed file as one failure', () => {
     const t = tally([
-      { file: 'a', problems: [], cases: [{ name: 'x', file: 'a', line: 1, passed: true, failures: [] }, { name: 'y', file: 'a', line: 2, passed: false, failures: [] }] },
+      {
+        file: 'a',
+        problems: [],
+        cases: [
+          { name: 'x', file: 'a', line: 1, passed: true, failures: [] },
+          { name: 'y', file: 'a', line: 2, passed: false, failures: [] },
+        ],
+      },
       { file: 'b', problems: [{ line: 1, col: 1, message: 'bad' }], cases: [] },
     ]);
     expect(formatSummary(t)).toBe('1 passed, 2 failed');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requestHeaders } from '../delivery/send.ts';
 import { silentLogger } from '../observability/logger.ts';
-import { httpReply, ingest, type IngestOutcome } from '../pipeline/ingest.ts';
+import { httpReply, type IngestOutcome, ingest } from '../pipeline/ingest.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
 import type { WebhookRequest } from '../providers/types.ts';
 import type { Store } from '../store/types.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runConfigTests, type RunReport } from './run.ts';
+import { type RunReport, runConfigTests } from './run.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'hookgate-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -154,10 +154,16 @@ tests:
   });
 
   it('reports a malformed test file and a missing named path as failures', async () => {
-    const report = await run({ 'bad.test.yaml': 'tests:\n  - name: x\n    provider: hooks\n    body: {}\n    expect: { status: maybe }\n' });
+    const report = await run({
+      'bad.test.yaml': 'tests:\n  - name: x\n    provider: hooks\n    body: {}\n    expect: { status: maybe }\n',
+    });
     expect(report.failed).toBe(1);
     expect(report.files[0]!.problems).toEqual([
-      { line: 5, col: 23, message: 'tests[0] ("x").expect.status: must be accepted, ignored, duplicate or an HTTP status number (e.g. 400)' },
+      {
+        line: 5,
+        col: 23,
+        message: 'tests[0] ("x").expect.status: must be accepted, ignored, duplicate or an HTTP status number (e.g. 400)',
+      },
     ]);
     const config = write('named/routes.yaml', CONFIG);
     const named = await runConfigTests({ config, paths: [path.join(root, 'named/nowhere')], env: {} });
@@ -167,7 +173,10 @@ tests:
   });
 
   it('refuses an invalid config with its diagnostics and runs nothing', async () => {
-    const config = write('broken/routes.yaml', 'version: 1\nproviders: {}\ntargets: {}\nroutes:\n  - { name: r, from: nobody, to: nowhere }\n');
+    const config = write(
+      'broken/routes.yaml',
+      'version: 1\nproviders: {}\ntargets: {}\nroutes:\n  - { name: r, from: nobody, to: nowhere }\n',
+    );
     write('broken/tests/a.test.yaml', 'tests: []\n');
     const report = await runConfigTests({ config, paths: [], env: {} });
     expect(report.configOk).toBe(false);

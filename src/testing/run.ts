@@ -15,7 +15,7 @@ import { findTestFiles } from './find-test-files.ts';
 import { parseTestFile } from './parse-test-file.ts';
 import { tally } from './report.ts';
 import { runCase } from './run-case.ts';
-import { throwawaySecrets, type ThrowawaySecrets } from './throwaway-secrets.ts';
+import { type ThrowawaySecrets, throwawaySecrets } from './throwaway-secrets.ts';
 import type { CaseResult, FileResult } from './types.ts';
 
 export interface RunOptions {

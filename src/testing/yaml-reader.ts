@@ -2,7 +2,7 @@
  * Small helpers over a parsed YAML document that keep every finding tied to a line and column,
  * so a malformed test file is reported as `file:line:col message`.
  */
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap } from 'yaml';
 import type { FileProblem } from './types.ts';
 
 export interface YamlReader {

@@ -1,5 +1,5 @@
 /** Runs a real `hookgate serve` child process and waits for its "listening" log line. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,11 @@ export interface RouterProcess {
   /** Every stdout line parsed as JSON (pino), in order. */
   readonly logs: Array<Record<string, unknown>>;
   readonly stderr: string[];
-  post(provider: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; json: unknown; headers: Headers }>;
+  post(
+    provider: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; json: unknown; headers: Headers }>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -47,11 +51,13 @@ export async function startRouter(args: string[], env: Record<string, string>, t
   const stderr: string[] = [];
   let buffered = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`router did not start in ${timeoutMs} ms: ${stderr.join('')} ${JSON.stringify(logs)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`router did not start in ${timeoutMs} ms: ${stderr.join('')} ${JSON.stringify(logs)}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         try {
@@ -80,7 +86,11 @@ export async function startRouter(args: string[], env: Record<string, string>, t
     logs,
     stderr,
     async post(provider, body, headers) {
-      const res = await fetch(`${url}/webhooks/${provider}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      const res = await fetch(`${url}/webhooks/${provider}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
       const text = await res.text();
       let json: unknown = text;
       try {
