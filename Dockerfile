@@ -23,7 +23,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/routes.yaml ./routes.yaml
 # The bundled samples `hookgate send --event TYPE` signs (dist/cli/send.js reads them from here).
-COPY --from=build /app/test/fixtures/providers ./test/fixtures/providers
+COPY --from=build /app/samples ./samples
 RUN groupadd --system hookgate && useradd --system --gid hookgate --home /app hookgate \
   && mkdir -p /data && chown hookgate:hookgate /data
 USER hookgate

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FIXTURE_PATH = path.join(REPO_ROOT, 'test/fixtures/providers/stripe/customer.subscription.created.json');
+export const FIXTURE_PATH = path.join(REPO_ROOT, 'samples/stripe/customer.subscription.created.json');
 /** Throwaway secret shared by the generator and the servers under test; never a real one. */
 export const BENCH_STRIPE_SECRET = 'whsec_bench_throwaway_secret';
 export const BENCH_ROUTINE_TOKEN = 'sk-ant-oat01-bench-throwaway';

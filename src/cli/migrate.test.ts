@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../store/postgres-test-schema.ts';
+import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../../test/support/store/postgres-schema.ts';
 import type { MigrateCommandOptions } from './migrate.ts';
 import { redact, runMigrate } from './migrate.ts';
 

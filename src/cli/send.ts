@@ -13,7 +13,7 @@ import { MISSING_SECRET_PLACEHOLDER } from '../config/secrets.ts';
 import { signFor } from '../providers/registry.ts';
 import { configPathOption } from './options.ts';
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/providers');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
 
 interface SendOptions {
   readonly config?: string;

@@ -40,7 +40,7 @@ const WRONG = `
 tests:
   - name: the plan is wrong on purpose
     provider: stripe
-    payload: ${JSON.stringify(path.join(repo, 'test/fixtures/providers/stripe/customer.subscription.created.json'))}
+    payload: ${JSON.stringify(path.join(repo, 'samples/stripe/customer.subscription.created.json'))}
     expect:
       status: accepted
       deliveries:

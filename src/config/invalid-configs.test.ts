@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { yamlText } from '../../test/support/config.ts';
 import type { LoadOptions } from './load.ts';
 import { loadConfigText } from './load.ts';
 import { SEMANTIC_CODES } from './semantic.ts';
-import { yamlText } from './test-helpers.ts';
 import { validateSchema } from './validate-schema.ts';
 
 type Stage = 'yaml' | 'env' | 'schema' | 'semantic';

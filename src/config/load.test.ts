@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { yamlText } from '../../test/support/config.ts';
 import { formatDiagnostic } from './diagnostic.ts';
 import { loadConfigFile, loadConfigText } from './load.ts';
 import { MISSING_SECRET_PLACEHOLDER } from './secrets.ts';
-import { yamlText } from './test-helpers.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = join(REPO, 'test/fixtures/configs');

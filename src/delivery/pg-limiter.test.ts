@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshSchemaName, storeTracker } from '../store/postgres-test-schema.ts';
+import { freshSchemaName, storeTracker } from '../../test/support/store/postgres-schema.ts';
 import { createPgLimiter } from './pg-limiter.ts';
 
 const T0 = 1_700_000_000_000;

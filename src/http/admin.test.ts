@@ -1,12 +1,12 @@
 import express from 'express';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { finishedDelivery, pendingDelivery } from '../../test/support/admin-fixtures.ts';
+import { anEvent, SECOND, T0 } from '../../test/support/store/contract-fixtures.ts';
 import { silentLogger } from '../observability/logger.ts';
-import { anEvent, SECOND, T0 } from '../store/contract-fixtures.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import { adminToken, createAdminRouter } from './admin.ts';
-import { finishedDelivery, pendingDelivery } from './admin-test-fixtures.ts';
 
 const TOKEN = 'admin-test-token-1234';
 const NOW = T0 + 3_600 * SECOND;

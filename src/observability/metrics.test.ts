@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pendingDelivery } from '../../test/support/admin-fixtures.ts';
+import { parseExposition } from '../../test/support/metrics-parse.ts';
+import { SECOND, T0 } from '../../test/support/store/contract-fixtures.ts';
 import type { AttemptInfo } from '../delivery/worker.ts';
 import { HookgateError } from '../errors.ts';
-import { pendingDelivery } from '../http/admin-test-fixtures.ts';
 import type { PlannedDelivery } from '../pipeline/ingest.ts';
-import { SECOND, T0 } from '../store/contract-fixtures.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import { createMetrics, type Metrics, UNKNOWN_PROVIDER_LABEL } from './metrics.ts';
-import { parseExposition } from './metrics-parse.ts';
 
 const NOW = T0 + 100 * SECOND;
 let store: Store;

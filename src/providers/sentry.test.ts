@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { providerFixture } from '../../test/support/provider-fixture.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { sentryVerifier } from './sentry.ts';
-import { providerFixture } from './test-fixture.ts';
 import { fixtureFor, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('sentry');

@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { providerFixture } from '../../test/support/provider-fixture.ts';
 import { SetupError } from '../errors.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { stripeVerifier } from './stripe.ts';
-import { providerFixture } from './test-fixture.ts';
 import { fixtureFor, testRequest, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('stripe');

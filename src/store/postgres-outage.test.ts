@@ -1,12 +1,12 @@
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aDelivery, anEvent } from './contract-fixtures.ts';
+import { aDelivery, anEvent } from '../../test/support/store/contract-fixtures.ts';
+import type { CuttableProxy } from '../../test/support/store/postgres-proxy.ts';
+import { startCuttableProxy } from '../../test/support/store/postgres-proxy.ts';
+import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../../test/support/store/postgres-schema.ts';
 import { openStore } from './open.ts';
 import type { PostgresStore } from './postgres.ts';
 import { isUnavailableError, openPostgresStore } from './postgres.ts';
-import type { CuttableProxy } from './postgres-test-proxy.ts';
-import { startCuttableProxy } from './postgres-test-proxy.ts';
-import { dropSchemas, freshSchemaName, TEST_PG_URL } from './postgres-test-schema.ts';
 
 const CLOSED_PORT_URL = 'postgres://postgres:hunter2@127.0.0.1:1/test';
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { storeContract } from './contract.ts';
-import { aDelivery, anAttempt, anEvent, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
+import { storeContract } from '../../test/support/store/contract.ts';
+import { aDelivery, anAttempt, anEvent, SECOND, seedDeliveries, T0 } from '../../test/support/store/contract-fixtures.ts';
+import { dropSchemas, freshSchemaName, storeTracker, TEST_PG_URL } from '../../test/support/store/postgres-schema.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
 import type { PostgresStore } from './postgres.ts';
 import { openPostgresStore } from './postgres.ts';
-import { dropSchemas, freshSchemaName, storeTracker, TEST_PG_URL } from './postgres-test-schema.ts';
 
 let contractSchema = '';
 

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aDelivery, anAttempt, anEvent, T0 } from './contract-fixtures.ts';
+import { aDelivery, anAttempt, anEvent, T0 } from '../../test/support/store/contract-fixtures.ts';
+import { countCommittedEvents } from '../../test/support/store/sqlite-helpers.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
-import { countCommittedEvents } from './sqlite-test-helpers.ts';
 
 describe('SqliteStore group commit', () => {
   let dir = '';

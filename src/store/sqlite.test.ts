@@ -7,8 +7,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeContract } from './contract.ts';
-import { aDelivery, anEvent, DAY, T0 } from './contract-fixtures.ts';
+import { storeContract } from '../../test/support/store/contract.ts';
+import { aDelivery, anEvent, DAY, T0 } from '../../test/support/store/contract-fixtures.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
 import type { SqliteStore } from './sqlite.ts';
 import { openSqliteStore } from './sqlite.ts';
@@ -36,7 +36,7 @@ storeContract('sqlite :memory:', async function openMemoryStore(): Promise<Store
   return store;
 });
 
-const CHILD = fileURLToPath(new URL('./sqlite-test-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/support/store/sqlite-child.ts', import.meta.url));
 
 interface Child {
   readonly process: ChildProcessWithoutNullStreams;

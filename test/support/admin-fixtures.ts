@@ -1,6 +1,7 @@
 /** Store states the admin API and the CLI tests start from, built through the store's own API. */
-import { aDelivery, anAttempt, anEvent, SECOND } from '../store/contract-fixtures.ts';
-import type { DeadReason, NewAttempt, NewDelivery, NewEvent, Store } from '../store/types.ts';
+
+import type { DeadReason, NewAttempt, NewDelivery, NewEvent, Store } from '../../src/store/types.ts';
+import { aDelivery, anAttempt, anEvent, SECOND } from './store/contract-fixtures.ts';
 
 export interface Seeded {
   readonly eventId: string;

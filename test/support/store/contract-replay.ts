@@ -1,8 +1,8 @@
 /** replay and replayMatching: re-queueing delivered and dead deliveries. */
 import { describe, expect, it } from 'vitest';
+import type { DeadReason, NewDelivery, Store } from '../../../src/store/types.ts';
 import type { ContractContext } from './contract.ts';
 import { anAttempt, DAY, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
-import type { DeadReason, NewDelivery, Store } from './types.ts';
 
 /** A delivery that went through one failed attempt and died. */
 async function deadDelivery(store: Store, overrides: Partial<NewDelivery> = {}, reason: DeadReason = 'exhausted'): Promise<string> {

@@ -7,8 +7,8 @@
  *     until killed.
  */
 import { createInterface } from 'node:readline';
+import { openSqliteStore } from '../../../src/store/sqlite.ts';
 import { aDelivery, anEvent } from './contract-fixtures.ts';
-import { openSqliteStore } from './sqlite.ts';
 
 const [mode, dbPath, ...rest] = process.argv.slice(2);
 
@@ -45,6 +45,6 @@ if (mode === 'insert' && dbPath && rest.length === 2) {
 } else if (mode === 'ack' && dbPath && rest.length === 1) {
   await ackMode(dbPath, rest[0]!);
 } else {
-  process.stderr.write('usage: sqlite-test-child.ts insert <db> <provider> <count> | ack <db> <dedupKey>\n');
+  process.stderr.write('usage: sqlite-child.ts insert <db> <provider> <count> | ack <db> <dedupKey>\n');
   process.exit(2);
 }

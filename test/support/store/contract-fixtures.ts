@@ -1,6 +1,6 @@
 /** Builders for the store contract suite: valid values that a test overrides one field at a time. */
-import { newId } from './ids.ts';
-import type { NewAttempt, NewDelivery, NewEvent, Store } from './types.ts';
+import { newId } from '../../../src/store/ids.ts';
+import type { NewAttempt, NewDelivery, NewEvent, Store } from '../../../src/store/types.ts';
 
 /** A fixed past instant: contract tests pass every time explicitly, except release's "now". */
 export const T0 = 1_700_000_000_000;

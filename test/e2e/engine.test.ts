@@ -9,10 +9,10 @@ import path from 'node:path';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../src/store/open.ts';
-import type { Store } from '../src/store/types.ts';
-import { REPO_ROOT, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
-import { type Sink, startSink } from './helpers/sink.ts';
+import { openStore } from '../../src/store/open.ts';
+import type { Store } from '../../src/store/types.ts';
+import { REPO_ROOT, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
+import { type Sink, startSink } from '../support/sink.ts';
 
 const STRIPE_SECRET = 'whsec_e2e_test_secret';
 const GITHUB_SECRET = 'e2e-github-secret';

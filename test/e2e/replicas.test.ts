@@ -9,10 +9,10 @@ import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CuttableProxy, startCuttableProxy } from '../src/store/postgres-test-proxy.ts';
-import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../src/store/postgres-test-schema.ts';
-import { BIN, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
-import { type Sink, type SinkRequest, startSink } from './helpers/sink.ts';
+import { BIN, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
+import { type Sink, type SinkRequest, startSink } from '../support/sink.ts';
+import { type CuttableProxy, startCuttableProxy } from '../support/store/postgres-proxy.ts';
+import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../support/store/postgres-schema.ts';
 
 const SECRET = 'whsec_replicas_e2e';
 /** Requests the test keeps in flight towards the routers at once. */

@@ -4,8 +4,8 @@
  */
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type RouterProcess, startRouter, type TempDir, tempDir } from './helpers/router-process.ts';
-import { type Sink, startSink } from './helpers/sink.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir } from '../support/router-process.ts';
+import { type Sink, startSink } from '../support/sink.ts';
 
 const SECRET = 'whsec_crash_test';
 const EVENTS = 200;

@@ -8,11 +8,11 @@
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExposition } from '../src/observability/metrics-parse.ts';
-import { openStore } from '../src/store/open.ts';
-import type { Store } from '../src/store/types.ts';
-import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
-import { type Sink, startSink } from './helpers/sink.ts';
+import { openStore } from '../../src/store/open.ts';
+import type { Store } from '../../src/store/types.ts';
+import { parseExposition } from '../support/metrics-parse.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
+import { type Sink, startSink } from '../support/sink.ts';
 
 const SECRET = 'ops-reload-secret';
 

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { PostgresStore, PostgresStoreOptions } from './postgres.ts';
-import { openPostgresStore } from './postgres.ts';
+import type { PostgresStore, PostgresStoreOptions } from '../../../src/store/postgres.ts';
+import { openPostgresStore } from '../../../src/store/postgres.ts';
 
 export const TEST_PG_URL = process.env.HOOKGATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO_ROOT } from './helpers/router-process.ts';
+import { BIN, REPO_ROOT } from '../support/router-process.ts';
 
 describe('hookgate serve start-up', () => {
   it('exits 1 and names every missing variable of the example config, without printing any value', () => {
@@ -32,7 +32,7 @@ describe('hookgate serve start-up', () => {
   });
 
   it('starts on the example config with the demo values of .env.example', async () => {
-    const { startRouter } = await import('./helpers/router-process.ts');
+    const { startRouter } = await import('../support/router-process.ts');
     const router = await startRouter(
       ['-c', path.join(REPO_ROOT, 'routes.yaml'), '--env-file', path.join(REPO_ROOT, '.env.example'), '--store', 'sqlite::memory:'],
       {},

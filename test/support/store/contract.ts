@@ -5,6 +5,7 @@
  * explicitly everywhere except release(), which is due at the store's own "now".
  */
 import { afterEach, beforeEach, describe } from 'vitest';
+import type { Store } from '../../../src/store/types.ts';
 import { claimContract } from './contract-claim.ts';
 import { completeContract } from './contract-complete.ts';
 import { insertContract } from './contract-insert.ts';
@@ -13,7 +14,6 @@ import { pauseContract } from './contract-pause.ts';
 import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
-import type { Store } from './types.ts';
 
 export interface ContractContext {
   /** The store of the running test. */

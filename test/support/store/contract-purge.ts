@@ -1,8 +1,8 @@
 /** purge: retention of finished events and of dead letters; never touches unfinished work. */
 import { describe, expect, it } from 'vitest';
+import type { NewDelivery, NewEvent, Store } from '../../../src/store/types.ts';
 import type { ContractContext } from './contract.ts';
 import { aDelivery, anAttempt, anEvent, DAY, SECOND, T0 } from './contract-fixtures.ts';
-import type { NewDelivery, NewEvent, Store } from './types.ts';
 
 const RETENTION = 7 * DAY;
 const DEAD_RETENTION = 30 * DAY;

@@ -1,8 +1,8 @@
 /** completeAttempt, release and recoverInFlight: how a claimed delivery moves on. */
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/types.ts';
 import type { ContractContext } from './contract.ts';
 import { anAttempt, DAY, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
-import type { Store } from './types.ts';
 
 async function claimOne(store: Store, workerId = 'w1', now = T0): Promise<string> {
   const [id] = await seedDeliveries(store, [{ target: 't', nextAttemptAt: now }]);

@@ -9,10 +9,10 @@
 import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../src/store/open.ts';
-import type { Delivery, Store } from '../src/store/types.ts';
-import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
-import { type Sink, startSink } from './helpers/sink.ts';
+import { openStore } from '../../src/store/open.ts';
+import type { Delivery, Store } from '../../src/store/types.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
+import { type Sink, startSink } from '../support/sink.ts';
 
 const SECRET = 'whsec_ops_shutdown';
 const EVENTS = 20;

@@ -5,9 +5,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExposition } from '../src/observability/metrics-parse.ts';
-import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
-import { type Sink, startSink } from './helpers/sink.ts';
+import { parseExposition } from '../support/metrics-parse.ts';
+import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
+import { type Sink, startSink } from '../support/sink.ts';
 
 const SECRET = 'breaker-e2e-secret';
 const ADMIN = 'breaker-e2e-admin-token';

@@ -1,8 +1,8 @@
 /** Target pauses (circuit breaker, 410 Gone): stored, replaced, lifted by hand or by a replay. */
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/types.ts';
 import type { ContractContext } from './contract.ts';
 import { anAttempt, SECOND, seedDeliveries, T0 } from './contract-fixtures.ts';
-import type { Store } from './types.ts';
 
 async function deadOn(store: Store, target: string): Promise<string> {
   const [id] = await seedDeliveries(store, [{ target, nextAttemptAt: T0 - 1000 }]);

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Exposition, parseExposition } from '../src/observability/metrics-parse.ts';
-import { BIN, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from './helpers/router-process.ts';
-import { type Sink, startSink } from './helpers/sink.ts';
+import { type Exposition, parseExposition } from '../support/metrics-parse.ts';
+import { BIN, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
+import { type Sink, startSink } from '../support/sink.ts';
 
 const SECRET = 'ops-admin-backend-secret';
 const ADMIN_TOKEN = 'ops-admin-token-0123456789';
