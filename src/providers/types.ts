@@ -1,3 +1,5 @@
+import type { VerifierDocs } from './define.ts';
+
 /**
  * Contracts shared by every verifier type (one file per type in this folder, registered in
  * registry.ts). The core knows no HTTP framework: a request is plain data.
@@ -65,6 +67,8 @@ export interface Verifier {
 export interface VerifierType<Options extends VerifyOptionsBase = VerifyOptionsBase> {
   readonly type: string;
   readonly description: string;
+  /** For the README's provider table (generated from the registry). */
+  readonly docs?: VerifierDocs;
   /** JSON Schema (draft 2020-12) for the whole `verify:` object of this type, `type` included. */
   readonly optionsSchema: Readonly<Record<string, unknown>>;
   /** Lower-case names of headers that carry a signature or credential: removed before storing or logging. */
