@@ -9,6 +9,7 @@ import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
+import { SHAPE_CODES, shapeChecks } from './shape-checks.ts';
 import { didYouMean } from './suggest.ts';
 
 /** Every code a semantic check can report (no-secret comes from the secrets pass in secrets.ts). */
@@ -27,6 +28,7 @@ export const SEMANTIC_CODES = [
   'verify-none',
   'literal-secret',
   'no-secret',
+  ...SHAPE_CODES,
 ] as const;
 
 export type SemanticCode = (typeof SEMANTIC_CODES)[number];
@@ -39,6 +41,7 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...eventPatternChecks(data, ctx),
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
+    ...shapeChecks(data, ctx),
   ];
 }
 

@@ -14,6 +14,7 @@ import type { VerifyOptionsBase } from '../providers/types.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
 import { compileEventPatterns } from './match-event.ts';
 import { routeIndexFor } from './route-index.ts';
+import { compileCooldown, compileGroup } from './shape-compile.ts';
 import {
   ANTHROPIC_VERSION,
   type CompiledConfig,
@@ -68,6 +69,8 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
       filter: route.filter === undefined ? null : compileJsonata(route.filter, `${where}.filter`),
       map: route.map === undefined ? null : compileJsonata(route.map, `${where}.map`),
       targets: to,
+      group: compileGroup(route, where),
+      cooldown: compileCooldown(route, where),
     });
   });
 
