@@ -54,7 +54,10 @@ describe('PostgresStore', () => {
     expect(tables.rows.map((row) => row.table_name)).toEqual([
       'attempts',
       'deliveries',
+      'event_shapes',
       'events',
+      'route_cooldowns',
+      'route_groups',
       'schema_migrations',
       'target_pacing',
       'target_pauses',

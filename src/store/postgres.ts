@@ -12,6 +12,7 @@ import { pageLimit, pageOf } from './cursor.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
 import type { PostgresStoreOptions } from './postgres-config.ts';
 import { resolvePostgresConfig } from './postgres-config.ts';
+import { PostgresGroups } from './postgres-groups.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import type { PgQuery, PgValue } from './postgres-params.ts';
 import { withWhere } from './postgres-params.ts';
@@ -68,12 +69,14 @@ export class PostgresStore implements Store {
   readonly pool: Pool;
   private readonly now: () => number;
   private closed = false;
+  readonly groups: PostgresGroups;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     const config = resolvePostgresConfig(url, options);
     this.schema = config.schema;
     this.now = options.now ?? Date.now;
     this.pool = new Pool(config.pool);
+    this.groups = new PostgresGroups(this.pool);
     const onIdleError = options.onIdleError;
     // An idle connection that breaks (server restart, network cut) is reported here; without a
     // listener the pool's 'error' event would crash the process. The pool drops that connection.

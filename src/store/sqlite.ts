@@ -16,6 +16,7 @@ import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
+import { SqliteGroups } from './sqlite-groups.ts';
 import type { DeliveryRow, EventRow } from './sqlite-rows.ts';
 import { toDelivery, toEvent } from './sqlite-rows.ts';
 import type { Statements } from './sqlite-statements.ts';
@@ -71,6 +72,7 @@ export class SqliteStore implements Store {
   /** Syncs the WAL after commits; null for `:memory:` (or a file SQLite would not put in WAL mode). */
   private readonly wal: WalSync | null;
   private readonly filtered = new Map<string, Statement<[FilterParams], unknown>>();
+  readonly groups: SqliteGroups;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -85,6 +87,12 @@ export class SqliteStore implements Store {
     this.db.pragma(this.wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.group = new GroupCommit(this.db, () => this.durable());
+    this.groups = new SqliteGroups(
+      this.db,
+      this.group,
+      () => this.durable(),
+      () => this.p.s,
+    );
   }
 
   /** Resolves once every commit made so far is on disk. */

@@ -3,6 +3,8 @@
  * contract for many replicas. Every method is async so both fit. Times are epoch milliseconds.
  */
 
+import type { GroupStore } from './groups-types.ts';
+
 export type EventStatus = 'accepted' | 'ignored';
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
 /** Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision. */
@@ -172,6 +174,8 @@ export interface TargetQueueStats {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Fire shaping: groups, cooldowns, and what became of each event per shaped route. */
+  readonly groups: GroupStore;
   /** Create or upgrade the schema. Idempotent. */
   migrate(): Promise<void>;
   /**

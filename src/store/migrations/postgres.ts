@@ -96,4 +96,49 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'fire shaping: groups, what became of each event per shaped route, cooldowns',
+    sql: `
+      CREATE TABLE route_groups (
+        id               text COLLATE "C" PRIMARY KEY,
+        route            text NOT NULL,
+        key              text NOT NULL,
+        provider         text NOT NULL,
+        status           text NOT NULL CHECK (status IN ('open', 'closed', 'firing', 'fired', 'cooldown')),
+        count            integer NOT NULL,
+        first_at         bigint NOT NULL,
+        last_at          bigint NOT NULL,
+        fires_at         bigint NOT NULL,
+        deadline_at      bigint NOT NULL,
+        last_event_id    text NOT NULL,
+        fired_at         bigint,
+        cooldown_until   bigint,
+        lease_owner      text,
+        lease_expires_at bigint
+      );
+      -- One open group per route and key: the join finds it, and a racing second open fails.
+      CREATE UNIQUE INDEX route_groups_open ON route_groups (route, key) WHERE status = 'open';
+      CREATE INDEX route_groups_due ON route_groups (fires_at, id) WHERE status IN ('open', 'closed', 'firing');
+      CREATE INDEX route_groups_fired ON route_groups (fired_at) WHERE status IN ('fired', 'cooldown');
+
+      CREATE TABLE event_shapes (
+        event_id text COLLATE "C" NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        route    text NOT NULL,
+        outcome  text NOT NULL CHECK (outcome IN ('grouped', 'cooldown')),
+        group_id text COLLATE "C" REFERENCES route_groups (id) ON DELETE CASCADE,
+        position integer,
+        until    bigint,
+        PRIMARY KEY (event_id, route)
+      );
+      CREATE INDEX event_shapes_group ON event_shapes (group_id, position);
+
+      CREATE TABLE route_cooldowns (
+        route text NOT NULL,
+        key   text NOT NULL,
+        until bigint NOT NULL,
+        PRIMARY KEY (route, key)
+      );
+    `,
+  },
 ];

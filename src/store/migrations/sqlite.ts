@@ -94,4 +94,49 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'fire shaping: groups, what became of each event per shaped route, cooldowns',
+    sql: `
+      CREATE TABLE route_groups (
+        id               TEXT PRIMARY KEY,
+        route            TEXT NOT NULL,
+        key              TEXT NOT NULL,
+        provider         TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('open', 'closed', 'firing', 'fired', 'cooldown')),
+        count            INTEGER NOT NULL,
+        first_at         INTEGER NOT NULL,
+        last_at          INTEGER NOT NULL,
+        fires_at         INTEGER NOT NULL,
+        deadline_at      INTEGER NOT NULL,
+        last_event_id    TEXT NOT NULL,
+        fired_at         INTEGER,
+        cooldown_until   INTEGER,
+        lease_owner      TEXT,
+        lease_expires_at INTEGER
+      );
+      -- One open group per route and key: the join finds it, and a racing second open fails.
+      CREATE UNIQUE INDEX route_groups_open ON route_groups (route, key) WHERE status = 'open';
+      CREATE INDEX route_groups_due ON route_groups (fires_at, id) WHERE status IN ('open', 'closed', 'firing');
+      CREATE INDEX route_groups_fired ON route_groups (fired_at) WHERE status IN ('fired', 'cooldown');
+
+      CREATE TABLE event_shapes (
+        event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        route    TEXT NOT NULL,
+        outcome  TEXT NOT NULL CHECK (outcome IN ('grouped', 'cooldown')),
+        group_id TEXT REFERENCES route_groups (id) ON DELETE CASCADE,
+        position INTEGER,
+        until    INTEGER,
+        PRIMARY KEY (event_id, route)
+      ) WITHOUT ROWID;
+      CREATE INDEX event_shapes_group ON event_shapes (group_id, position);
+
+      CREATE TABLE route_cooldowns (
+        route TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        PRIMARY KEY (route, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

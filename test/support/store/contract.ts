@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/store/types.ts';
 import { claimContract } from './contract-claim.ts';
 import { completeContract } from './contract-complete.ts';
+import { groupsContract } from './contract-groups.ts';
 import { insertContract } from './contract-insert.ts';
 import { listContract } from './contract-list.ts';
 import { pauseContract } from './contract-pause.ts';
@@ -50,5 +51,6 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
+    groupsContract(ctx);
   });
 }

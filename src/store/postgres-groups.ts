@@ -1,0 +1,262 @@
+/**
+ * Fire shaping on PostgreSQL, shared by any number of replicas. A join locks the open group of its
+ * key (FOR UPDATE) and updates one row; a racing first event of a key loses the unique index on
+ * open groups and joins the winner's group instead. Claims take due groups with SKIP LOCKED under
+ * a lease, and a fire commits only while its claimer still holds the group: each group fires once.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { planJoin } from './groups-decide.ts';
+import { GROUP_SQL, type GroupRow, type MemberRow, type ShapeRow, toGroup } from './groups-sql.ts';
+import type {
+  CooldownGate,
+  EventShape,
+  FireResult,
+  GroupClaim,
+  GroupFire,
+  GroupJoin,
+  GroupMember,
+  GroupRecord,
+  GroupStore,
+  ShapedInsertResult,
+  ShapeOutcome,
+  ShapeWrite,
+} from './groups-types.ts';
+import { newId } from './ids.ts';
+import { type PgValue, positional } from './postgres-params.ts';
+import { inTransaction } from './postgres-tx.ts';
+import { insertEventRows } from './postgres-writes.ts';
+import { toMember, toShape } from './sqlite-groups.ts';
+import type { NewDelivery, NewEvent } from './types.ts';
+
+type Db = Pool | PoolClient;
+type Params = Readonly<Record<string, PgValue>>;
+
+/** Attempts at opening a group when other replicas keep opening it first (each then joins theirs). */
+const OPEN_ATTEMPTS = 5;
+
+async function rows<R>(db: Db, sql: string, params: Params = {}): Promise<R[]> {
+  const q = positional(sql, params);
+  return (await db.query(q.text, q.values)).rows as R[];
+}
+
+async function changed(db: Db, sql: string, params: Params = {}): Promise<number> {
+  const q = positional(sql, params);
+  return (await db.query(q.text, q.values)).rowCount ?? 0;
+}
+
+export class PostgresGroups implements GroupStore {
+  readonly #pool: Pool;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  insertShapedEvent(event: NewEvent, deliveries: readonly NewDelivery[], shape: ShapeWrite): Promise<ShapedInsertResult> {
+    return inTransaction(this.#pool, 'read write', async function insertShaped(client): Promise<ShapedInsertResult> {
+      const inserted = await insertEventRows(client, event, deliveries);
+      if (inserted.duplicate) return { ...inserted, shaped: [] };
+      const shaped: ShapeOutcome[] = [];
+      for (const join of shape.joins) shaped.push(await joinRows(client, event, join));
+      for (const gate of shape.gates) shaped.push(await gateRows(client, event, gate));
+      return { ...inserted, shaped };
+    });
+  }
+
+  async nextGroupDueAt(): Promise<number | null> {
+    return (await rows<{ at: number | null }>(this.#pool, GROUP_SQL.nextDue))[0]?.at ?? null;
+  }
+
+  async claimDueGroups(claim: GroupClaim): Promise<GroupRecord[]> {
+    const limit = Math.max(0, Math.floor(claim.limit));
+    if (limit === 0) return [];
+    const claimed = await rows<GroupRow>(this.#pool, GROUP_SQL.claimPostgres, {
+      now: claim.now,
+      limit,
+      owner: claim.owner,
+      leaseExpiresAt: claim.now + claim.leaseMs,
+    });
+    return claimed.map(toGroup).sort((a, b) => a.firesAt - b.firesAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async groupMembers(groupId: string): Promise<GroupMember[]> {
+    return (await rows<MemberRow>(this.#pool, GROUP_SQL.members, { id: groupId })).map(toMember);
+  }
+
+  fireGroup(fire: GroupFire): Promise<FireResult> {
+    return inTransaction(this.#pool, 'read write', function fireHeld(client) {
+      return fireRows(client, fire);
+    });
+  }
+
+  async listOpenGroups(route?: string): Promise<GroupRecord[]> {
+    const found =
+      route === undefined
+        ? await rows<GroupRow>(this.#pool, GROUP_SQL.listOpen)
+        : await rows<GroupRow>(this.#pool, GROUP_SQL.listOpenOfRoute, { route });
+    return found.map(toGroup);
+  }
+
+  async openGroupCounts(): Promise<{ route: string; count: number }[]> {
+    return rows<{ route: string; count: number }>(this.#pool, GROUP_SQL.openCounts);
+  }
+
+  async eventShapes(eventId: string): Promise<EventShape[]> {
+    return (await rows<ShapeRow>(this.#pool, GROUP_SQL.eventShapes, { eventId })).map(toShape);
+  }
+
+  /** Replicas share groups through leases; only a single owner may take every claim back. */
+  async recoverFiringGroups(): Promise<number> {
+    return changed(this.#pool, GROUP_SQL.recoverFiring);
+  }
+
+  async purgeGroups(cutoff: number, now: number): Promise<number> {
+    await changed(this.#pool, GROUP_SQL.purgeCooldowns, { now });
+    return changed(this.#pool, GROUP_SQL.purgeGroups, { cutoff });
+  }
+}
+
+async function joinRows(client: PoolClient, event: NewEvent, join: GroupJoin): Promise<ShapeOutcome> {
+  const at = event.receivedAt;
+  const base = { eventId: event.id, route: join.route };
+  if (join.cooldownMs !== null) {
+    const cooling = (await rows<{ until: number }>(client, GROUP_SQL.cooldownUntil, { route: join.route, key: join.key }))[0];
+    if (cooling && cooling.until > at) {
+      await changed(client, GROUP_SQL.insertShape, { ...base, outcome: 'cooldown', groupId: null, position: null, until: cooling.until });
+      return { route: join.route, outcome: 'cooldown', until: cooling.until };
+    }
+  }
+  for (let attempt = 1; ; attempt++) {
+    // FOR UPDATE: concurrent joins of one key queue here; a group claimed for firing meanwhile no
+    // longer matches `status = 'open'` once its claim commits, and this event opens the next one.
+    const open = (
+      await rows<Pick<GroupRow, 'id' | 'count' | 'last_at' | 'fires_at' | 'deadline_at'>>(client, `${GROUP_SQL.openGroup} FOR UPDATE`, {
+        route: join.route,
+        key: join.key,
+      })
+    )[0];
+    const plan = planJoin(
+      open ? { count: open.count, lastAt: open.last_at, firesAt: open.fires_at, deadlineAt: open.deadline_at } : null,
+      at,
+      join,
+    );
+    let groupId: string;
+    if (plan.opens) {
+      if (open && plan.closeOpen) await changed(client, GROUP_SQL.closeGroup, { id: open.id });
+      groupId = newId('grp', at);
+      const inserted = await changed(client, GROUP_SQL.insertGroup, {
+        id: groupId,
+        route: join.route,
+        key: join.key,
+        provider: event.provider,
+        status: plan.status,
+        at,
+        firesAt: plan.firesAt,
+        deadlineAt: plan.deadlineAt,
+        lastEventId: event.id,
+      });
+      if (inserted === 0) {
+        // Another replica opened the group of this key first: join theirs.
+        if (attempt >= OPEN_ATTEMPTS) throw new Error(`route ${join.route}: could not open or join the group of key ${join.key}`);
+        continue;
+      }
+    } else {
+      groupId = open!.id;
+      await changed(client, GROUP_SQL.joinGroup, {
+        id: groupId,
+        count: plan.count,
+        lastAt: plan.lastAt,
+        firesAt: plan.firesAt,
+        status: plan.status,
+        lastEventId: event.id,
+      });
+    }
+    await changed(client, GROUP_SQL.insertShape, { ...base, outcome: 'grouped', groupId, position: plan.count, until: null });
+    return { route: join.route, outcome: 'grouped', groupId, count: plan.count, firesAt: plan.firesAt };
+  }
+}
+
+async function gateRows(client: PoolClient, event: NewEvent, gate: CooldownGate): Promise<ShapeOutcome> {
+  const at = event.receivedAt;
+  // The upsert waits for a concurrent holder of the key's row, then sees its window: one of two
+  // racing events fires, the other is recorded `cooldown`.
+  const taken = await rows(client, GROUP_SQL.takeCooldown, { route: gate.route, key: gate.key, until: at + gate.forMs, at });
+  if (taken.length === 0) {
+    const cooling = (await rows<{ until: number }>(client, GROUP_SQL.cooldownUntil, { route: gate.route, key: gate.key }))[0];
+    const until = cooling?.until ?? at;
+    await changed(client, GROUP_SQL.insertShape, {
+      eventId: event.id,
+      route: gate.route,
+      outcome: 'cooldown',
+      groupId: null,
+      position: null,
+      until,
+    });
+    return { route: gate.route, outcome: 'cooldown', until };
+  }
+  await insertDeliveries(client, event.id, event.provider, event.eventType, gate.deliveries, at);
+  return { route: gate.route, outcome: 'fired' };
+}
+
+async function fireRows(client: PoolClient, fire: GroupFire): Promise<FireResult> {
+  const row = (await rows<GroupRow>(client, `${GROUP_SQL.heldGroup} FOR UPDATE`, { id: fire.groupId, owner: fire.owner }))[0];
+  if (!row) return 'lost';
+  if (fire.cooldownMs !== null) {
+    const taken = await rows(client, GROUP_SQL.takeCooldown, {
+      route: row.route,
+      key: row.key,
+      until: fire.now + fire.cooldownMs,
+      at: fire.now,
+    });
+    if (taken.length === 0) {
+      const cooling = (await rows<{ until: number }>(client, GROUP_SQL.cooldownUntil, { route: row.route, key: row.key }))[0];
+      await changed(client, GROUP_SQL.finishGroup, {
+        id: row.id,
+        status: 'cooldown',
+        now: fire.now,
+        cooldownUntil: cooling?.until ?? fire.now,
+      });
+      return 'cooldown';
+    }
+  }
+  const event = (
+    await client.query<{ provider: string; event_type: string }>('SELECT provider, event_type FROM events WHERE id = $1', [
+      row.last_event_id,
+    ])
+  ).rows[0];
+  if (!event) throw new Error(`group ${row.id}: its last event ${row.last_event_id} is gone`);
+  await insertDeliveries(client, row.last_event_id, event.provider, event.event_type, fire.deliveries, fire.now);
+  await changed(client, GROUP_SQL.finishGroup, { id: row.id, status: 'fired', now: fire.now, cooldownUntil: null });
+  return 'fired';
+}
+
+async function insertDeliveries(
+  client: PoolClient,
+  eventId: string,
+  provider: string,
+  eventType: string,
+  deliveries: readonly NewDelivery[],
+  createdAt: number,
+): Promise<void> {
+  for (const d of deliveries) {
+    await client.query(
+      `INSERT INTO deliveries (id, event_id, provider, event_type, route, target, idempotency_key, body, status,
+         dead_reason, error, next_attempt_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+      [
+        d.id,
+        eventId,
+        provider,
+        eventType,
+        d.route,
+        d.target,
+        d.idempotencyKey,
+        d.body,
+        d.status,
+        d.deadReason ?? null,
+        d.error ?? null,
+        d.nextAttemptAt,
+        createdAt,
+      ],
+    );
+  }
+}
