@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
+import { GroupScheduler } from '../delivery/group-scheduler.ts';
 import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { DEFAULT_LEASE_GRACE_MS, DeliveryWorker } from '../delivery/worker.ts';
 import { adminToken, createAdminRouter } from '../http/admin.ts';
@@ -117,7 +118,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
     return null;
   }
 
-  const metrics = createMetrics({ store, config: () => current, logger });
+  const metrics = createMetrics({ store, groups: store.groups, config: () => current, logger });
   const runWorker = options.worker !== false;
   // Replicas on PostgreSQL pace each target together, through the database.
   const limiter = store instanceof PostgresStore ? createPgLimiter(store.pool) : undefined;
@@ -131,11 +132,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
         onAttempt: metrics.onAttempt,
       })
     : null;
+  // Groups fire from the worker role: an ingress-only replica leaves them to the others.
+  const groupScheduler = runWorker
+    ? new GroupScheduler({
+        store,
+        getConfig: () => current,
+        logger,
+        leaseMs: lease.leaseMs,
+        onFired(fired) {
+          metrics.onGroupFired(fired);
+          if (fired.deliveries.length > 0) worker?.notify();
+        },
+      })
+    : null;
   const runtime: Runtime = {
     config: () => current,
     store,
     logger,
-    notifyWorker: () => worker?.notify(),
+    notifyWorker: () => {
+      worker?.notify();
+      groupScheduler?.notify();
+    },
     state: { ready: false, shuttingDown: false },
   };
 
@@ -143,6 +160,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
     // One process owns a SQLite file: whatever was in flight when it last stopped is retried now.
     const recovered = await store.recoverInFlight(Date.now());
     if (recovered > 0) logger.warn({ recovered }, 'deliveries left in flight by the previous run are queued again');
+    const groupsRecovered = await store.groups.recoverFiringGroups();
+    if (groupsRecovered > 0) logger.warn({ groups: groupsRecovered }, 'groups left firing by the previous run are due again');
   }
 
   const extra = options.app;
@@ -188,6 +207,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   const actualPort = typeof address === 'object' && address ? address.port : port;
 
   worker?.start();
+  groupScheduler?.start();
   runtime.state.ready = true;
   logger.info(
     {
@@ -237,6 +257,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
       watcher?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await groupScheduler?.stop();
       await worker?.stop(10_000);
       server.closeAllConnections();
       await closed;

@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
+import { eventShapeView, openGroupView } from './admin-groups.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
 
@@ -48,7 +49,15 @@ export function createAdminRouter(options: AdminOptions): Router {
       res.status(404).json({ error: `no event with id "${id}"` });
       return;
     }
-    res.json(eventDetailView(event));
+    // Per shaped route: the group the event joined, or the cooldown that held it back.
+    const shaped = (await store.groups.eventShapes(id)).map(eventShapeView);
+    res.json({ ...eventDetailView(event), shaped });
+  });
+
+  router.get('/groups', async function listGroups(req: Request, res: Response) {
+    const route = typeof req.query.route === 'string' && req.query.route !== '' ? req.query.route : undefined;
+    const groups = await store.groups.listOpenGroups(route);
+    res.json({ items: groups.map(openGroupView) });
   });
 
   router.get('/deliveries', async function listDeliveries(req: Request, res: Response) {

@@ -6,9 +6,11 @@
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { pauseState } from '../delivery/circuit-breaker.ts';
+import type { GroupFired } from '../delivery/group-scheduler.ts';
 import type { AttemptInfo } from '../delivery/worker.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { IngestOutcome } from '../pipeline/ingest.ts';
+import type { GroupStore } from '../store/groups-types.ts';
 import type { Store, TargetQueueStats } from '../store/types.ts';
 import type { Logger } from './logger.ts';
 
@@ -24,6 +26,8 @@ export interface MetricsOptions {
   readonly config: () => { readonly sha256: string; readonly providers: ReadonlyMap<string, unknown> };
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** Open groups per route, read at scrape time (hookgate_groups_open). */
+  readonly groups?: Pick<GroupStore, 'openGroupCounts'>;
   /** Process metrics (CPU, memory, event loop, GC). Default true. */
   readonly defaultMetrics?: boolean;
 }
@@ -36,6 +40,8 @@ export interface Metrics {
   onRejectedEarly(provider: string, code: ErrorCode): void;
   /** DeliveryWorker onAttempt. */
   onAttempt(info: AttemptInfo): void;
+  /** GroupScheduler onFired. */
+  onGroupFired(fired: GroupFired): void;
   /** The Prometheus text exposition. */
   scrape(): Promise<string>;
 }
@@ -141,6 +147,27 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  const suppressed = new Counter({
+    name: 'hookgate_events_suppressed_total',
+    help: 'Events that did not fire on their own, by route and reason: grouped (joined a group that fires once) or cooldown (their key was cooling down).',
+    labelNames: ['route', 'reason'] as const,
+    registers,
+  });
+  const groups = options.groups;
+  if (groups) {
+    new Gauge({
+      name: 'hookgate_groups_open',
+      help: 'Groups waiting to fire, by route, read at scrape time.',
+      labelNames: ['route'] as const,
+      registers,
+      async collect() {
+        const counts = await groups.openGroupCounts().catch(() => []);
+        this.reset();
+        for (const row of counts) this.set({ route: row.route }, row.count);
+      },
+    });
+  }
+
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'hookgate_' });
 
   function providerLabel(provider: string): string {
@@ -166,6 +193,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
       for (const planned of outcome.deliveries) {
         if (planned.error !== null) deadLetters.inc({ target: planned.target, reason: 'map_error' });
       }
+      for (const shaped of outcome.shaped ?? []) {
+        if (shaped.outcome !== 'fired') suppressed.inc({ route: shaped.route, reason: shaped.outcome });
+      }
+    },
+    onGroupFired(fired) {
+      // The events of a group held back by its cooldown were counted `grouped` when they joined.
+      if (fired.result === 'cooldown') suppressed.inc({ route: fired.route, reason: 'cooldown' }, fired.count);
+      for (const d of fired.deliveries) if (d.error !== null) deadLetters.inc({ target: d.target, reason: 'map_error' });
     },
     onRejectedEarly: countRejected,
     onAttempt(info) {
