@@ -219,7 +219,8 @@ describe('admin API, replay and metrics, end to end', () => {
     const dead = await deadLetterOf('ord-2');
     const sentBefore = sink.received('/flaky').length;
     const dry = await admin('POST', '/admin/replay', { status: 'dead', route: 'orders', target: 'flaky', since: '1h', dryRun: true });
-    expect(dry).toEqual({ status: 200, json: { count: 1 } });
+    expect(dry.status).toBe(200);
+    expect(dry.json).toMatchObject({ count: 1, items: [{ id: dead.deliveryId, status: 'dead' }] });
     expect((await scrape()).value('hookgate_queue_depth', { target: 'flaky', state: 'dead' })).toBe(1);
     // A dry run queued nothing: give a worker that polls every second time to prove it.
     await new Promise((r) => setTimeout(r, 1_500));
