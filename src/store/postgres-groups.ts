@@ -55,9 +55,11 @@ export class PostgresGroups implements GroupStore {
     return inTransaction(this.#pool, 'read write', async function insertShaped(client): Promise<ShapedInsertResult> {
       const inserted = await insertEventRows(client, event, deliveries);
       if (inserted.duplicate) return { ...inserted, shaped: [] };
+      // A redelivery of an ignored event takes its stored row (and id) over.
+      const stored = inserted.eventId === event.id ? event : { ...event, id: inserted.eventId };
       const shaped: ShapeOutcome[] = [];
-      for (const join of shape.joins) shaped.push(await joinRows(client, event, join));
-      for (const gate of shape.gates) shaped.push(await gateRows(client, event, gate));
+      for (const join of shape.joins) shaped.push(await joinRows(client, stored, join));
+      for (const gate of shape.gates) shaped.push(await gateRows(client, stored, gate));
       return { ...inserted, shaped };
     });
   }

@@ -60,9 +60,11 @@ export class SqliteGroups implements GroupStore {
     return this.#commit.run(function insertShaped(): ShapedInsertResult {
       const inserted = insertEventRows(s, event, deliveries);
       if (inserted.duplicate) return { ...inserted, shaped: [] };
+      // A redelivery of an ignored event takes its stored row (and id) over.
+      const stored = inserted.eventId === event.id ? event : { ...event, id: inserted.eventId };
       const shaped: ShapeOutcome[] = [];
-      for (const join of shape.joins) shaped.push(joinRows(q, event, join));
-      for (const gate of shape.gates) shaped.push(gateRows(s, q, event, gate));
+      for (const join of shape.joins) shaped.push(joinRows(q, stored, join));
+      for (const gate of shape.gates) shaped.push(gateRows(s, q, stored, gate));
       return { ...inserted, shaped };
     });
   }

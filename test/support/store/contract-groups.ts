@@ -55,6 +55,18 @@ export function groupsContract({ store }: ContractContext): void {
       expect((await store().groups.listOpenGroups())[0]?.count).toBe(1);
     });
 
+    it('a redelivered ignored event joins its group under the id it was first stored with', async () => {
+      const ignored = anEvent({ receivedAt: T0, status: 'ignored', ignored: [{ route: 'triage', reason: 'filter returned false' }] });
+      await store().insertEvent(ignored, []);
+      const again = await store().groups.insertShapedEvent({ ...ignored, id: `${ignored.id}x`, status: 'accepted', ignored: [] }, [], {
+        joins: [JOIN],
+        gates: [],
+      });
+      expect(again.eventId).toBe(ignored.id);
+      expect((await store().groups.listOpenGroups())[0]?.lastEventId).toBe(ignored.id);
+      expect((await store().groups.eventShapes(ignored.id)).map((s) => s.outcome)).toEqual(['grouped']);
+    });
+
     it('a group that reaches max is due at once, and the next event opens a new group', async () => {
       const a = grouped(await join(store(), T0, { max: 2 }));
       const b = grouped(await join(store(), T0 + SECOND, { max: 2 }));
