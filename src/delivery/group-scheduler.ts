@@ -20,7 +20,12 @@ export interface GroupFired {
   readonly result: FireResult;
   /** The mapped value, null when the map failed (for config tests). */
   readonly mapped: unknown;
-  readonly deliveries: readonly { readonly id: string; readonly target: string; readonly error: string | null }[];
+  readonly deliveries: readonly {
+    readonly id: string;
+    readonly target: string;
+    readonly idempotencyKey: string;
+    readonly error: string | null;
+  }[];
 }
 
 export interface GroupSchedulerOptions {
@@ -153,7 +158,10 @@ export class GroupScheduler {
       count,
       result,
       mapped: plan.mapped,
-      deliveries: result === 'fired' ? plan.deliveries.map((d) => ({ id: d.id, target: d.target, error: d.error ?? null })) : [],
+      deliveries:
+        result === 'fired'
+          ? plan.deliveries.map((d) => ({ id: d.id, target: d.target, idempotencyKey: d.idempotencyKey, error: d.error ?? null }))
+          : [],
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { parseRequests } from './parse-requests.ts';
 import type {
   Expectation,
   ExpectedDelivery,
@@ -21,7 +22,7 @@ export interface ParsedTestFile {
   readonly problems: readonly FileProblem[];
 }
 
-const CASE_FIELDS = ['name', 'provider', 'payload', 'body', 'headers', 'query', 'signature', 'event', 'expect'] as const;
+const CASE_FIELDS = ['name', 'provider', 'payload', 'body', 'headers', 'query', 'signature', 'event', 'requests', 'expect'] as const;
 const EXPECT_FIELDS = ['status', 'deliveries', 'ignored'] as const;
 const DELIVERY_FIELDS = ['route', 'target', 'body', 'bodyEquals', 'headers', 'error'] as const;
 const IGNORED_FIELDS = ['route', 'reason'] as const;
@@ -68,6 +69,24 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   const at = `${where}${typeof given === 'string' && given !== '' ? ` ("${given}")` : ''}`;
   const f = r.entries(node, CASE_FIELDS, at);
   const name = requireString(r, f.get('name'), `${where}.name`, node);
+  const expectNode = f.get('expect');
+  if (f.has('requests')) {
+    if (expectNode === undefined) r.problem(node, `${at}: needs expect`);
+    const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`);
+    const requests = parseRequests(r, f, node, at, file, dir);
+    if (!name || expect === null || requests === null) return null;
+    return {
+      name,
+      file,
+      ...r.position(node),
+      provider: requests[0]?.provider ?? '',
+      headers: {},
+      query: {},
+      signature: 'valid',
+      expect,
+      requests,
+    };
+  }
   const provider = requireString(r, f.get('provider'), `${at}.provider`, node);
   const payloadNode = f.get('payload');
   const payload = payloadNode === undefined ? undefined : requireString(r, payloadNode, `${at}.payload`, node);
@@ -76,7 +95,6 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   if (payloadNode === undefined && !hasBody) r.problem(node, `${at}: needs payload (a file) or body (inline)`);
   const signature = optionalEnum(r, f.get('signature'), `${at}.signature`, SIGNATURES) ?? 'valid';
   const event = f.has('event') ? requireString(r, f.get('event'), `${at}.event`, node) : undefined;
-  const expectNode = f.get('expect');
   if (expectNode === undefined) r.problem(node, `${at}: needs expect`);
   const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`);
   if (!name || !provider || expect === null) return null;
@@ -97,7 +115,7 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   };
 }
 
-function parseExpect(r: YamlReader, node: Node | null, where: string): Expectation | null {
+export function parseExpect(r: YamlReader, node: Node | null, where: string): Expectation | null {
   if (!isMap(node)) {
     r.problem(node, `${where}: must be a mapping with status, deliveries and/or ignored`);
     return null;
@@ -174,7 +192,7 @@ function listOf<T>(
   return out;
 }
 
-function requireString(r: YamlReader, node: Node | null | undefined, where: string, parent: Node): string | undefined {
+export function requireString(r: YamlReader, node: Node | null | undefined, where: string, parent: Node): string | undefined {
   if (node === undefined) {
     r.problem(parent, `${where}: required`);
     return undefined;
@@ -185,7 +203,12 @@ function requireString(r: YamlReader, node: Node | null | undefined, where: stri
   return undefined;
 }
 
-function optionalEnum<T extends string>(r: YamlReader, node: Node | null | undefined, where: string, allowed: readonly T[]): T | undefined {
+export function optionalEnum<T extends string>(
+  r: YamlReader,
+  node: Node | null | undefined,
+  where: string,
+  allowed: readonly T[],
+): T | undefined {
   if (node === undefined) return undefined;
   const v = isScalar(node) ? node.value : undefined;
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
@@ -194,7 +217,7 @@ function optionalEnum<T extends string>(r: YamlReader, node: Node | null | undef
 }
 
 /** A mapping of scalars, values as strings. Header names are lower-cased. */
-function stringMap(r: YamlReader, node: Node | null | undefined, where: string, lowerKeys: boolean): Record<string, string> {
+export function stringMap(r: YamlReader, node: Node | null | undefined, where: string, lowerKeys: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   if (node === undefined) return out;
   if (!isMap(node)) {

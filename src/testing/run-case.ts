@@ -14,10 +14,12 @@ import { buildRequest } from './build-request.ts';
 import { CaseError } from './case-error.ts';
 import { checkCase, type Observed } from './check-case.ts';
 import type { ActualDelivery } from './match-deliveries.ts';
+import { runSequence } from './run-sequence.ts';
 import type { ThrowawaySecrets } from './throwaway-secrets.ts';
 import type { CaseResult, TestCase } from './types.ts';
 
 export async function runCase(testCase: TestCase, config: CompiledConfig, secrets: ThrowawaySecrets, store: Store): Promise<CaseResult> {
+  if (testCase.requests) return runSequence(testCase, testCase.requests, config, secrets);
   const base = { name: testCase.name, file: testCase.file, line: testCase.line };
   try {
     const observed = await observe(testCase, config, secrets, store);
@@ -29,7 +31,14 @@ export async function runCase(testCase: TestCase, config: CompiledConfig, secret
   }
 }
 
-async function observe(testCase: TestCase, config: CompiledConfig, secrets: ThrowawaySecrets, store: Store): Promise<Observed> {
+/** One request through `ingest`, received at `receivedAt` (a sequence's simulated clock). */
+export async function observe(
+  testCase: TestCase,
+  config: CompiledConfig,
+  secrets: ThrowawaySecrets,
+  store: Store,
+  receivedAt: Date = new Date(),
+): Promise<Observed> {
   const provider = config.providers.get(testCase.provider);
   const ctx = { config, store, logger: silentLogger() };
   if (!provider && testCase.expect.status === 404) {
@@ -39,7 +48,7 @@ async function observe(testCase: TestCase, config: CompiledConfig, secrets: Thro
       headers: { 'content-type': 'application/json', ...testCase.headers },
       query: { ...testCase.query },
       rawBody: rawBodyOf(testCase),
-      receivedAt: new Date(),
+      receivedAt,
     };
     return observed(await ingest(ctx, testCase.provider, req), config);
   }
@@ -55,7 +64,7 @@ async function observe(testCase: TestCase, config: CompiledConfig, secrets: Thro
     secret: secrets.secretOf(provider.name),
     wrongSecret: secrets.wrongSecret,
     rawBody: rawBodyOf(testCase),
-    receivedAt: new Date(),
+    receivedAt,
   });
   return observed(await ingest(ctx, provider.name, req), config);
 }
