@@ -3,10 +3,10 @@
  *  1. Ungrouped ingest (--no-worker): the same events to a route without `group`, for the ratio.
  *  2. Grouped ingest (--no-worker): every event joins the open group of its key.
  *  3. A --worker-only process on the grouped database fires the groups: exactly 100 fires, whose
- *     counts add up to N (checked through the admin API), and nothing else fires afterwards.
+ *     counts (its `group fired` log lines) add up to N, and nothing else fires afterwards.
  * Records both ingest rates, their ratio, the number of fires and the processes' RSS.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchEnv } from '../lib/bench-config.ts';
 import { type Child, sleep, startHookgate } from '../lib/children.ts';
@@ -136,8 +136,12 @@ export async function storm(ctx: BenchContext): Promise<void> {
     await sleep(2_000);
     fires = (await sinkStats(ctx.sink)).count;
     workerRss = worker.rss();
-    const page = await admin<{ items: Array<{ body: { text: string } }> }>(worker, '/deliveries?route=storm&limit=500');
-    counted = page.items.reduce((sum, d) => sum + Number(/: (\d+) events$/.exec(d.body.text)?.[1] ?? 0), 0);
+    // The worker's `group fired` log lines: one per fire, with the number of events it listed.
+    counted = 0;
+    for (const line of readFileSync(path.join(grouped.dir, 'storm-worker.log'), 'utf8').split('\n')) {
+      if (!line.includes('"group fired"')) continue;
+      counted += Number((JSON.parse(line) as { count?: number }).count ?? 0);
+    }
   } finally {
     await worker.stop();
   }
