@@ -7,6 +7,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
 import { type Sink, startSink } from '../support/sink.ts';
+import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../support/store/postgres-schema.ts';
 
 const SECRET = 'sentry-client-secret-e2e';
 const ISSUES = 4;
@@ -74,6 +75,24 @@ async function post(router: RouterProcess, r: SentryRequest): Promise<number | n
   }
 }
 
+/** Sends each request to the next router in turn, `parallel` in flight. */
+async function sendSpread(
+  routers: readonly RouterProcess[],
+  requests: readonly SentryRequest[],
+  parallel: number,
+): Promise<Array<number | null>> {
+  const answers: Array<number | null> = [];
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < requests.length) {
+      const i = next++;
+      answers.push(await post(routers[i % routers.length]!, requests[i]!));
+    }
+  }
+  await Promise.all(Array.from({ length: parallel }, lane));
+  return answers;
+}
+
 /** Sends with `parallel` requests in flight; stops starting new ones once `stop()` says so. */
 async function sendAll(
   router: RouterProcess,
@@ -130,11 +149,34 @@ describe('a Sentry storm becomes one fire per issue', () => {
   let dir: TempDir | undefined;
   const routers: RouterProcess[] = [];
 
+  const schemas: string[] = [];
+
   afterEach(async () => {
     for (const r of routers.splice(0)) if (r.child.exitCode === null && r.child.signalCode === null) await r.stop('SIGKILL');
     await sink?.close();
     dir?.remove();
+    await dropSchemas(schemas.splice(0));
   });
+
+  it('two replicas on one PostgreSQL database, each sent half of the storm, fire each issue exactly once', async () => {
+    const { file, env } = await setup('2s');
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    const pgEnv = { ...env, HOOKGATE_STORE: `${TEST_PG_URL}?schema=${schema}` };
+    // Started together on a fresh schema: their migrations queue on the advisory lock.
+    const nodes = await Promise.all([startRouter(['-c', file], pgEnv), startRouter(['-c', file], pgEnv)]);
+    routers.push(...nodes);
+    const requests = storm();
+    const answers = await sendSpread(nodes, requests, 16);
+    expect(answers.filter((s) => s === 202)).toHaveLength(requests.length);
+
+    await sink!.waitFor((all) => all.filter((r) => r.path === '/fire').length >= ISSUES, 60_000);
+    await waitUntil(async () => (await admin(nodes[0]!, '/groups')).items.length === 0, 15_000, 'no open group');
+    expectOneFirePerIssue(fires(sink!), requests);
+    // Both replicas' workers fire groups; together they fired each one once.
+    const firedBy = nodes.map((n) => n.logs.filter((l) => l.msg === 'group fired').length);
+    expect(firedBy[0]! + firedBy[1]!).toBe(ISSUES);
+  }, 180_000);
 
   async function setup(wait: string): Promise<{ file: string; env: Record<string, string> }> {
     sink = await startSink();
