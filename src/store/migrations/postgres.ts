@@ -97,7 +97,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
+    version: 5,
     name: 'fire shaping: groups, what became of each event per shaped route, cooldowns',
     sql: `
       CREATE TABLE route_groups (

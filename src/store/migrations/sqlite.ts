@@ -95,7 +95,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
+    version: 5,
     name: 'fire shaping: groups, what became of each event per shaped route, cooldowns',
     sql: `
       CREATE TABLE route_groups (
