@@ -1,5 +1,5 @@
 /**
- * The acceptance table of issue 3: each config breaks one thing, and the finding must carry the
+ * The table of broken configs: each config breaks one thing, and the finding must carry the
  * expected code, severity, line and column. Each case also says which stage rejects it: the YAML
  * parser, ${ENV} interpolation, ajv on the schema alone, or a named semantic check.
  */

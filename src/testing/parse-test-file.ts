@@ -1,6 +1,7 @@
 /**
- * Reads one `*.test.yaml` (spec section 5) into test cases, or into problems with line and
- * column when the file is malformed. Paths inside the file resolve against the file's folder.
+ * Reads one `*.test.yaml` (the config-test format of `hookgate test`) into test cases, or into
+ * problems with line and column when the file is malformed. Paths inside the file resolve against
+ * the file's folder.
  */
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
