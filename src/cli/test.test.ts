@@ -3,7 +3,7 @@
  * environment (as in CI), a deliberately wrong expectation, and an ignored case. The binary itself
  * is run in test/e2e/cli.test.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,37 @@ describe('hookgate test (shipped config)', () => {
       ],
     });
     expect(code).toBe(1);
+  });
+});
+
+describe('hookgate test --junit', () => {
+  it('writes one testsuite per file and one testcase per case, failures with the reasons', async () => {
+    const file = path.join(tmp, 'ignored-junit.test.yaml');
+    writeFileSync(file, IGNORED);
+    const xmlFile = path.join(tmp, 'results.xml');
+    const code = await runTestCommand(
+      [file],
+      { config: 'routes.yaml', junit: xmlFile },
+      { out: () => {}, err: () => {}, cwd: repo, env: ciEnv() },
+    );
+    expect(code).toBe(1);
+    const xml = readFileSync(xmlFile, 'utf8');
+    // Outside the working directory, a file is named by its absolute path.
+    const suite = file;
+    expect(xml).toContain('<testsuites name="hookgate test" tests="2" failures="1">');
+    expect(xml).toContain(`<testsuite name="${suite}" tests="2" failures="1">`);
+    expect(xml).toContain(`<testcase classname="${suite}" name="a refund goes nowhere"/>`);
+    expect(xml).toContain(
+      `<testcase classname="${suite}" name="a refund was expected to fire">\n      <failure message="status: expected accepted, got ignored (200)">status: expected accepted, got ignored (200)\nexpected: "accepted"\nactual:   "ignored"\nignored by stripe-onboarding-draft: event type "charge.refunded" is not in events`,
+    );
+  });
+
+  it('escapes what XML would misread', async () => {
+    const file = path.join(tmp, 'escape.test.yaml');
+    writeFileSync(file, 'tests:\n  - { name: "a <b> & \\"c\\"", provider: nobody, body: {}, expect: { status: accepted } }\n');
+    const xmlFile = path.join(tmp, 'escape.xml');
+    await runTestCommand([file], { config: 'routes.yaml', junit: xmlFile }, { out: () => {}, err: () => {}, cwd: repo, env: ciEnv() });
+    expect(readFileSync(xmlFile, 'utf8')).toContain('name="a &lt;b&gt; &amp; &quot;c&quot;"');
   });
 });
 
