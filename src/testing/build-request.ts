@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { VerificationError } from '../errors.ts';
-import { secretHeadersFor, signFor } from '../providers/registry.ts';
+import { requireVerifierType, secretHeadersFor, signFor } from '../providers/registry.ts';
 import type { SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from '../providers/types.ts';
 import { CaseError } from './case-error.ts';
 import type { TestCase } from './types.ts';
@@ -28,17 +28,20 @@ export interface BuildRequestInput {
 }
 
 export async function buildRequest(input: BuildRequestInput): Promise<WebhookRequest> {
-  const { testCase, providerName, options, rawBody, receivedAt } = input;
+  const { testCase, providerName, options, receivedAt } = input;
   const mode = testCase.signature;
   if (input.secret === undefined && mode !== 'valid') {
     throw new CaseError(`signature: ${mode} needs a verifier with a secret; provider "${providerName}" has type ${options.type}`);
   }
   const eventType = eventTypeOf(testCase);
+  const signedAt = mode === 'stale' ? new Date(receivedAt.getTime() - STALE_BY_MS) : receivedAt;
+  // Schemes that sign a time carried in the body (Linear) get the signing time written in.
+  const rawBody = requireVerifierType(options.type).timestamp?.stampBody?.(input.rawBody, signedAt) ?? input.rawBody;
   const sign: SignInput = {
     rawBody,
     secret: mode === 'invalid' ? input.wrongSecret : (input.secret ?? ''),
-    timestamp: mode === 'stale' ? new Date(receivedAt.getTime() - STALE_BY_MS) : receivedAt,
-    deliveryId: stableDeliveryId(providerName, rawBody),
+    timestamp: signedAt,
+    deliveryId: stableDeliveryId(providerName, input.rawBody),
     ...(eventType !== undefined ? { eventType } : {}),
   };
   let generated = lowerKeys(await signFor(options, sign));

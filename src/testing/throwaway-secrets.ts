@@ -1,10 +1,12 @@
 /**
  * `hookgate test` never sees real secrets (CI has none): every provider is compiled with a fresh
- * random secret, and each case is signed with it. The format `whsec_<base64>` suits every type:
- * Standard Webhooks requires it, and the others take any string.
+ * random credential from its verifier type (registry.ts throwawayFor: a random `whsec_<base64>`
+ * secret unless the type makes its own, such as a key pair), and each case is signed with it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomSecret, throwawayFor } from '../providers/registry.ts';
 import type { VerifyOptionsBase } from '../providers/types.ts';
+
+export { randomSecret };
 
 export interface ThrowawaySecrets {
   /** For compileConfig's `secretOverride`: the verify block with `secret` replaced. */
@@ -15,19 +17,14 @@ export interface ThrowawaySecrets {
   readonly wrongSecret: string;
 }
 
-export function randomSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
-}
-
 export function throwawaySecrets(): ThrowawaySecrets {
   const secrets = new Map<string, string>();
 
   function override(providerName: string, verify: VerifyOptionsBase): VerifyOptionsBase {
     if (verify.type === 'none') return verify;
-    const secret = randomSecret();
-    secrets.set(providerName, secret);
-    const { secret: _secret, secrets: _secrets, ...rest } = verify;
-    return { ...rest, type: verify.type, secret };
+    const credential = throwawayFor(verify);
+    secrets.set(providerName, credential.signingSecret);
+    return credential.options;
   }
 
   function secretOf(providerName: string): string | undefined {
