@@ -13,17 +13,25 @@ export interface ThrowawaySecrets {
   readonly override: (providerName: string, verify: VerifyOptionsBase) => VerifyOptionsBase;
   /** The secret a provider was given; undefined for a type without one (`none`). */
   secretOf(providerName: string): string | undefined;
-  /** A different secret, for `signature: invalid`. */
+  /**
+   * A credential of the same kind that the provider does not accept, for `signature: invalid`
+   * (a second throwaway: a key pair's private key for public-key types, a random secret otherwise).
+   */
+  wrongSecretOf(providerName: string): string;
+  /** A random secret unknown to every provider. */
   readonly wrongSecret: string;
 }
 
 export function throwawaySecrets(): ThrowawaySecrets {
   const secrets = new Map<string, string>();
+  const wrong = new Map<string, string>();
+  const wrongSecret = randomSecret();
 
   function override(providerName: string, verify: VerifyOptionsBase): VerifyOptionsBase {
     if (verify.type === 'none') return verify;
     const credential = throwawayFor(verify);
     secrets.set(providerName, credential.signingSecret);
+    wrong.set(providerName, throwawayFor(verify).signingSecret);
     return credential.options;
   }
 
@@ -31,5 +39,9 @@ export function throwawaySecrets(): ThrowawaySecrets {
     return secrets.get(providerName);
   }
 
-  return { override, secretOf, wrongSecret: randomSecret() };
+  function wrongSecretOf(providerName: string): string {
+    return wrong.get(providerName) ?? wrongSecret;
+  }
+
+  return { override, secretOf, wrongSecretOf, wrongSecret };
 }
