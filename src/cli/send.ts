@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { MISSING_SECRET_PLACEHOLDER } from '../config/secrets.ts';
-import { requireVerifierType } from '../providers/registry.ts';
+import { requireVerifierType, signRequestFor } from '../providers/registry.ts';
 import { configPathOption } from './options.ts';
 
 const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
@@ -97,7 +97,7 @@ export async function planSend(provider: string, payload: string | undefined, op
       `provider "${provider}" has no secret in this environment (unset: ${loaded.missingEnv.join(', ') || 'none'}); export it or pass --env-file`,
     );
   }
-  const signed = await verifierType.sign(verify, {
+  const signed = await signRequestFor(verify, {
     rawBody: body,
     secret,
     timestamp: at,
@@ -105,10 +105,13 @@ export async function planSend(provider: string, payload: string | undefined, op
     deliveryId: randomUUID(),
   });
   const port = process.env.PORT ?? String(loaded.config.server?.port ?? 8787);
+  const url = new URL(options.url ?? `http://127.0.0.1:${port}/webhooks/${provider}`);
+  // Schemes that sign the URL (Twilio's bodySHA256) add to its query.
+  for (const [name, value] of Object.entries(signed.query ?? {})) url.searchParams.set(name, value);
   return {
-    url: options.url ?? `http://127.0.0.1:${port}/webhooks/${provider}`,
-    headers: { 'content-type': 'application/json', ...signed, ...extra },
-    body,
+    url: url.toString(),
+    headers: { 'content-type': 'application/json', ...signed.headers, ...extra },
+    body: signed.rawBody,
   };
 }
 

@@ -17,12 +17,18 @@
  *       example: { options, signingSecrets?, malformedSignature? },
  *       create(options) { return { type, verify, normalize, handshake? } },
  *       sign(options, input) { return headers },
- *       throwaway?(options), freshSample?(rawBody, at),
+ *       signRequest?(options, input),      // when the signature is more than headers (Twilio, Mailgun)
+ *       throwawayKeys?(options), freshSample?(rawBody, at),
  *     });
  *
- * The registry finds every module in this folder that exports a defineVerifier() result, so no
- * list needs editing. A verifier module must not import registry.ts (the registry imports the
- * modules while it loads). Field meanings are documented on VerifierType in types.ts.
+ * Required: type, kind, optionsSchema, docs, secretHeaders, example, create, sign; the rest as the
+ * scheme needs (`description` is accepted and unused: the schema carries its own). These field
+ * names are stable: other code and other types rely on them.
+ *
+ * The registry imports every module in this folder whose text calls defineVerifier( and
+ * registers what it exports, so no list needs editing. A verifier module must not import
+ * registry.ts, redaction.ts or readme-table.ts (the registry imports the modules while it loads;
+ * the process would wait for ever). Field meanings are documented on VerifierType in types.ts.
  */
 import type { VerifierType, VerifyOptionsBase } from './types.ts';
 

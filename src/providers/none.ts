@@ -33,7 +33,7 @@ export const noneVerifier = defineVerifier({
   sign: async function signNone() {
     return {};
   },
-  throwaway: function noneThrowaway(options) {
+  throwawayKeys: function noneThrowaway(options) {
     return { options, signingSecret: '' };
   },
 });

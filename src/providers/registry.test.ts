@@ -5,7 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
-import { createVerifier, getVerifierType, secretHeadersFor, signFor, throwawayFor, verifierTypeNames, verifierTypes } from './registry.ts';
+import {
+  createVerifier,
+  getVerifierType,
+  secretHeadersFor,
+  signFor,
+  signRequestFor,
+  throwawayFor,
+  verifierTypeNames,
+  verifierTypes,
+} from './registry.ts';
 
 const FIRST_TEN = ['stripe', 'github', 'sentry', 'standard-webhooks', 'slack', 'shopify', 'hmac', 'token', 'basic', 'none'];
 const FOLDER = path.dirname(fileURLToPath(import.meta.url));
@@ -88,5 +97,14 @@ describe('verifier registry', () => {
     const headers = await signFor(first.options, { rawBody, secret: first.signingSecret });
     await expect(createVerifier(first.options).verify(toRequest(headers, rawBody))).resolves.toBeUndefined();
     await expect(createVerifier(second.options).verify(toRequest(headers, rawBody))).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+  });
+
+  it('signRequestFor: a type that signs only headers sends the body as given, with no query', async () => {
+    const rawBody = Buffer.from('{"action":"opened"}');
+    const input = { rawBody, secret: 's', eventType: 'issues.opened', deliveryId: 'd-1' };
+    const signed = await signRequestFor({ type: 'github', secret: 's' }, input);
+    expect(signed.rawBody).toBe(rawBody);
+    expect(signed.query).toBeUndefined();
+    expect(signed.headers).toEqual(await signFor({ type: 'github', secret: 's' }, input));
   });
 });

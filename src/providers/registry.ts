@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SetupError } from '../errors.ts';
 import { type DefinedVerifier, isDefinedVerifier } from './define.ts';
-import type { SignInput, ThrowawayCredential, Verifier, VerifierType, VerifyOptionsBase } from './types.ts';
+import type { SignedRequest, SignInput, ThrowawayCredential, Verifier, VerifierType, VerifyOptionsBase } from './types.ts';
 
 const HERE = fileURLToPath(import.meta.url);
 const FOLDER = path.dirname(HERE);
@@ -76,6 +76,16 @@ export async function signFor(options: VerifyOptionsBase, input: SignInput): Pro
   return requireVerifierType(options.type).sign(options, input);
 }
 
+/**
+ * The whole request the provider would send for this body: the type's signRequest() when it
+ * signs more than headers, else its sign() headers with the body as given.
+ */
+export async function signRequestFor(options: VerifyOptionsBase, input: SignInput): Promise<SignedRequest> {
+  const verifierType = requireVerifierType(options.type);
+  if (verifierType.signRequest !== undefined) return verifierType.signRequest(options, input);
+  return { headers: await verifierType.sign(options, input), rawBody: input.rawBody };
+}
+
 export function secretHeadersFor(options: VerifyOptionsBase): readonly string[] {
   return requireVerifierType(options.type).secretHeaders(options);
 }
@@ -86,12 +96,12 @@ export function randomSecret(): string {
 }
 
 /**
- * A fresh random credential for this block: the type's own throwaway() when it has one, else a
+ * A fresh random credential for this block: the type's own throwawayKeys() when it has one, else a
  * random secret as the block's only `secret`.
  */
 export function throwawayFor(options: VerifyOptionsBase): ThrowawayCredential {
   const verifierType = requireVerifierType(options.type);
-  if (verifierType.throwaway !== undefined) return verifierType.throwaway(options);
+  if (verifierType.throwawayKeys !== undefined) return verifierType.throwawayKeys(options);
   const signingSecret = randomSecret();
   const { secret: _secret, secrets: _secrets, ...rest } = options;
   return { options: { ...rest, type: options.type, secret: signingSecret }, signingSecret };

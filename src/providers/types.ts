@@ -11,6 +11,11 @@ export interface WebhookRequest {
   /** Header names in lower case; repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
+  /**
+   * The request target as received (path and raw query string, `/webhooks/x?a=1`), when the door
+   * knows it. Schemes that sign the URL (Twilio, HubSpot) need the query's exact bytes.
+   */
+  readonly url?: string;
   /** The exact bytes received. Signatures are checked on these, never on a re-serialization. */
   readonly rawBody: Buffer;
   readonly receivedAt: Date;
@@ -101,17 +106,30 @@ export interface VerifierType<Options extends VerifyOptionsBase = VerifyOptionsB
    */
   sign(options: Options, input: SignInput): Promise<Record<string, string>>;
   /**
+   * For schemes whose signature is not only headers (Mailgun signs fields inside the body, Twilio
+   * sends form fields and adds `bodySHA256` to the URL): the whole request the provider would
+   * send. `send`, `test` and the contract tests use it instead of sign() when a type has it.
+   */
+  signRequest?(options: Options, input: SignInput): Promise<SignedRequest>;
+  /**
    * A fresh random credential for `hookgate test` (CI has no real secrets) and for the contract
    * tests' wrong-secret case: the verify block to compile and what sign() takes. When absent, a
    * random `whsec_<base64>` string becomes the block's only `secret` (fits every HMAC and token
    * scheme). Public-key types generate a key pair here.
    */
-  throwaway?(options: Options): ThrowawayCredential<Options>;
+  throwawayKeys?(options: Options): ThrowawayCredential<Options>;
   /**
    * A bundled sample made unique before `hookgate send` posts it (a new event id in the body),
    * so the router does not take a second send for a duplicate.
    */
   freshSample?(rawBody: Buffer, at: Date): Buffer;
+}
+
+/** A request as the provider sends it: its headers, its exact body and the query it adds to the URL. */
+export interface SignedRequest {
+  readonly headers: Record<string, string>;
+  readonly rawBody: Buffer;
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 export interface SignedTimestamp {

@@ -15,9 +15,9 @@ import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import type { ErrorCode } from '../../src/errors.ts';
-import { requireVerifierType, throwawayFor } from '../../src/providers/registry.ts';
+import { requireVerifierType, signRequestFor, throwawayFor } from '../../src/providers/registry.ts';
 import { resolveSecrets } from '../../src/providers/secrets.ts';
-import type { VerifierType, VerifyOptionsBase, WebhookRequest } from '../../src/providers/types.ts';
+import type { SignedRequest, VerifierType, VerifyOptionsBase, WebhookRequest } from '../../src/providers/types.ts';
 
 export interface SignerInput {
   readonly rawBody: Buffer;
@@ -28,6 +28,8 @@ export interface SignerInput {
 }
 
 export type Signer = (input: SignerInput) => Promise<Record<string, string>>;
+/** The whole request a provider sends: headers, the body as signed, and any query it adds. */
+export type RequestSigner = (input: SignerInput) => Promise<SignedRequest>;
 
 export interface TypeFixture {
   readonly verifierType: VerifierType;
@@ -49,7 +51,7 @@ export interface TypeFixture {
   readonly timestamped: boolean;
   /** Whether the signer is independent of the verifier's own sign(). */
   readonly independent: boolean;
-  readonly sign: Signer;
+  readonly sign: RequestSigner;
 }
 
 function nodeHmac(algorithm: string, secret: string, data: Buffer | string, encoding: 'hex' | 'base64'): string {
@@ -137,17 +139,16 @@ export function fixtureFor(type: string): TypeFixture {
     ...(verifierType.example.malformedSignature !== undefined ? { malformed: verifierType.example.malformedSignature } : {}),
     timestamped: verifierType.timestamp !== undefined,
     independent: independent !== undefined,
-    sign:
-      independent ??
-      function ownSign(input: SignerInput): Promise<Record<string, string>> {
-        return verifierType.sign(options, {
-          rawBody: input.rawBody,
-          secret: input.secret,
-          timestamp: input.signedAt,
-          eventType: input.eventType,
-          deliveryId: input.deliveryId,
-        });
-      },
+    sign: async function signed(input: SignerInput): Promise<SignedRequest> {
+      if (independent !== undefined) return { headers: await independent(input), rawBody: input.rawBody };
+      return signRequestFor(options, {
+        rawBody: input.rawBody,
+        secret: input.secret,
+        timestamp: input.signedAt,
+        eventType: input.eventType,
+        deliveryId: input.deliveryId,
+      });
+    },
   };
   cache.set(type, fixture);
   return fixture;
@@ -219,8 +220,8 @@ export class TestRequestBuilder {
     return stamp === undefined ? this.rawBody : stamp(this.rawBody, this.signingTime);
   }
 
-  /** The headers the provider would send, before any override. */
-  signedHeaders(): Promise<Record<string, string>> {
+  /** The request the provider would send, before any override. */
+  signedRequest(): Promise<SignedRequest> {
     return this.fixture.sign({
       rawBody: this.signedBody(),
       secret: this.secret,
@@ -230,18 +231,24 @@ export class TestRequestBuilder {
     });
   }
 
+  /** The headers the provider would send, before any override. */
+  async signedHeaders(): Promise<Record<string, string>> {
+    return (await this.signedRequest()).headers;
+  }
+
   async build(): Promise<WebhookRequest> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(await this.signedHeaders()) };
+    const signed = await this.signedRequest();
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...signed.headers };
     for (const [name, value] of this.overrides) {
       if (value === undefined) delete headers[name];
       else headers[name] = value;
     }
-    let rawBody = this.signedBody();
+    let rawBody = signed.rawBody;
     if (this.tamper) {
       rawBody = Buffer.from(rawBody);
       rawBody[0] = (rawBody[0] ?? 0) ^ 0x01;
     }
-    return toRequest(headers, rawBody, this.receivedTime ?? new Date());
+    return toRequest(headers, rawBody, this.receivedTime ?? new Date(), signed.query);
   }
 }
 
@@ -250,13 +257,20 @@ export function testRequest(type: string): TestRequestBuilder {
 }
 
 /** A WebhookRequest from plain parts (header names lower-cased). */
-export function toRequest(headers: Record<string, string>, rawBody: Buffer | string, receivedAt = new Date()): WebhookRequest {
+export function toRequest(
+  headers: Record<string, string>,
+  rawBody: Buffer | string,
+  receivedAt = new Date(),
+  query: Readonly<Record<string, string>> = {},
+): WebhookRequest {
   const lower: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
+  const hasQuery = Object.keys(query).length > 0;
   return {
     method: 'POST',
     headers: lower,
-    query: {},
+    query: { ...query },
+    ...(hasQuery ? { url: `/webhooks/p?${new URLSearchParams({ ...query }).toString()}` } : {}),
     rawBody: typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody,
     receivedAt,
   };
