@@ -83,7 +83,7 @@ export async function sendRequest(testCase: TestCase, ctx: CaseContext, received
     options: provider.options,
     verifier: provider.verifier,
     secret: secrets.secretOf(provider.name),
-    wrongSecret: secrets.wrongSecret,
+    wrongSecret: secrets.wrongSecretOf(provider.name),
     rawBody: rawBodyOf(testCase),
     receivedAt,
   });
