@@ -28,6 +28,12 @@ export function parseRequests(
     const given = caseFields.get(field);
     if (caseFields.has(field)) r.problem(given ?? caseNode, `${at}: \`${field}\` goes on each item of requests, not on the case`);
   }
+  if (caseFields.has('repeat')) {
+    r.problem(
+      caseFields.get('repeat') ?? caseNode,
+      `${at}: \`repeat\` is for a case of one request; list the request again in requests instead`,
+    );
+  }
   if (!isSeq(list) || list.items.length === 0) {
     r.problem(list ?? caseNode, `${at}.requests: must be a non-empty list of requests`);
     return null;

@@ -14,7 +14,7 @@ import type { Store } from '../store/types.ts';
 import { CaseError } from './case-error.ts';
 import { checkCase, type Observed } from './check-case.ts';
 import { type ActualDelivery, matchDeliveries } from './match-deliveries.ts';
-import { observe } from './run-case.ts';
+import { sendRequest } from './run-case.ts';
 import type { ThrowawaySecrets } from './throwaway-secrets.ts';
 import type { CaseResult, Failure, SequenceRequest, TestCase } from './types.ts';
 
@@ -30,8 +30,13 @@ export async function runSequence(
   const base = { name: testCase.name, file: testCase.file, line: testCase.line };
   const store = await openStore('sqlite::memory:');
   try {
-    const failures = await judge(testCase, requests, config, secrets, store);
-    return { ...base, passed: failures.length === 0, failures };
+    const { failures, last } = await judge(testCase, requests, config, secrets, store);
+    return {
+      ...base,
+      passed: failures.length === 0,
+      failures,
+      ...(last ? { outcome: { kind: last.kind, httpStatus: last.httpStatus, ignored: last.ignored } } : {}),
+    };
   } catch (error) {
     if (!(error instanceof CaseError)) throw error;
     return { ...base, passed: false, failures: [{ message: error.message }] };
@@ -46,7 +51,7 @@ async function judge(
   config: CompiledConfig,
   secrets: ThrowawaySecrets,
   store: Store,
-): Promise<Failure[]> {
+): Promise<{ failures: Failure[]; last: Observed | null }> {
   const fired: ActualDelivery[] = [];
   const scheduler = new GroupScheduler({
     store,
@@ -73,7 +78,7 @@ async function judge(
     now += request.afterMs;
     // Groups that went quiet before this request fire first, as they would have in `serve`.
     await fireUntil(store, scheduler, now);
-    last = await observe(request, config, secrets, store, new Date(now));
+    last = await sendRequest(request, { config, secrets, store }, new Date(now));
     fired.push(...last.deliveries);
     const own = checkCase(request.expect, last);
     for (const f of own) failures.push({ ...f, message: `requests[${i}] (${request.name}): ${f.message}` });
@@ -84,7 +89,7 @@ async function judge(
     failures.push(...checkCase({ ...expect, deliveries: undefined }, last).map((f) => ({ ...f, message: `last request: ${f.message}` })));
   }
   if (expect.deliveries) failures.push(...matchDeliveries(expect.deliveries, fired));
-  return failures;
+  return { failures, last };
 }
 
 /** Fires every group due up to `until`, one due time after the other, on the simulated clock. */
