@@ -113,7 +113,16 @@ export class GroupScheduler {
     for (;;) {
       const claimed = await this.#store.groups.claimDueGroups({ now, limit: CLAIM_BATCH, leaseMs: this.#leaseMs, owner: this.owner });
       for (const group of claimed) {
-        await this.#fire(group, now);
+        try {
+          await this.#fire(group, now);
+        } catch (error) {
+          // One group that cannot fire (a store error mid-fire) must not hold up the others; its
+          // claim runs out and it is tried again.
+          this.#logger.error(
+            { err: error, route: group.route, key: group.key, group: group.id },
+            'group fire failed; retried when its claim runs out',
+          );
+        }
         handled++;
       }
       if (claimed.length < CLAIM_BATCH) return handled;

@@ -10,8 +10,14 @@ import { type Sink, startSink } from '../support/sink.ts';
 import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../support/store/postgres-schema.ts';
 
 const SECRET = 'sentry-client-secret-e2e';
-const ISSUES = 4;
-const PER_ISSUE = 100;
+/**
+ * 400 events over 4 issues keep CI quick; HOOKGATE_E2E_STORM=20x100 runs the full acceptance
+ * storm (2,000 events, 20 issues) through the same tests.
+ */
+const [ISSUES, PER_ISSUE] = (/^(\d+)x(\d+)$/.exec(process.env.HOOKGATE_E2E_STORM ?? '') ?? ['', '4', '100']).slice(1).map(Number) as [
+  number,
+  number,
+];
 const ADMIN = 'admin-token-groups-e2e';
 
 interface SentryRequest {
