@@ -70,6 +70,14 @@ describe('fire-shaping checks', () => {
     expect(found).toEqual([expect.stringMatching(/^routes\.yaml:8:13 error group-unbound routes\[0\]\.filter uses \$group/)]);
   });
 
+  it('warns when a group may outlive the retention of its events', () => {
+    expect(findings(`retention: 1d\n${withRoute('    group: { wait: 1h, maxWait: 2d }')}`, ['group-max-wait'])).toEqual([
+      expect.stringMatching(/^routes\.yaml:8:33 warning group-max-wait routes\[0\]\.group may stay open longer than retention/),
+    ]);
+    expect(findings(withRoute('    group: { wait: 1d }'), ['group-max-wait'])).toHaveLength(1);
+    expect(findings(withRoute('    group: { wait: 1h }'), ['group-max-wait'])).toEqual([]);
+  });
+
   it('warns that cooldown.by is not used on a grouped route', () => {
     expect(findings(withRoute('    group: { wait: 1s }', '    cooldown: { by: x, for: 1h }'), ['cooldown-by-ignored'])).toHaveLength(1);
   });

@@ -14,6 +14,8 @@ import { jsonataError } from './semantic-jsonata.ts';
 import type { ConfigPath } from './yaml-source.ts';
 import { scalarSourceOffset } from './yaml-source.ts';
 
+const DEFAULT_RETENTION_MS = 7 * 86_400_000;
+
 export const SHAPE_CODES = ['group-max-wait', 'group-unbound', 'cooldown-by-ignored'] as const;
 
 export function shapeChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
@@ -35,6 +37,21 @@ export function shapeChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
             'error',
             'group-max-wait',
             `${showPath(path)} (${String(group.maxWait)}) is shorter than wait (${String(group.wait)}): a group would fire before it could go quiet`,
+          ),
+        );
+      }
+      const retention = typeof root.retention === 'string' ? (parseDuration(root.retention) ?? DEFAULT_RETENTION_MS) : DEFAULT_RETENTION_MS;
+      const longest = maxWait ?? (wait === undefined ? undefined : wait * 10);
+      if (longest !== undefined && longest > retention) {
+        const path = ['routes', i, 'group', group.maxWait === undefined ? 'wait' : 'maxWait'];
+        out.push(
+          finding(
+            ctx,
+            path,
+            'value',
+            'warning',
+            'group-max-wait',
+            `${showPath(['routes', i, 'group'])} may stay open longer than retention keeps its events (${String(root.retention ?? '7d')}): shorten maxWait`,
           ),
         );
       }
