@@ -149,6 +149,46 @@ describe('group scheduler', () => {
     expect(await deliveryBodies('flapping')).toHaveLength(3);
   });
 
+  it('a group that cannot fire is left to its claim; the other groups fire', async () => {
+    await send('sentry', { type: 'issue', issue: { id: 'A', title: 't' } }, T0);
+    await send('sentry', { type: 'issue', issue: { id: 'B', title: 't' } }, T0);
+    const real = store.groups;
+    const [a] = (await real.listOpenGroups()).filter((g) => g.key === 'A');
+    const groups = new Proxy(real, {
+      get(target, prop) {
+        if (prop === 'groupMembers') {
+          return async (id: string) => {
+            if (id === a?.id) throw new Error('disk on fire');
+            return target.groupMembers(id);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const broken = { ...store, kind: store.kind, groups } as Store;
+    const failing = new GroupScheduler({ store: broken, getConfig: () => config, logger: silentLogger(), onFired: (f) => fired.push(f) });
+    expect(await failing.fireDue(T0 + 30 * S)).toBe(2);
+    expect(fired.map((f) => f.key)).toEqual(['B']);
+    // The claim of A runs out (30 s lease), and then it fires.
+    expect((await store.groups.listOpenGroups()).map((g) => [g.key, g.status])).toEqual([['A', 'firing']]);
+    expect(await scheduler.fireDue(T0 + 61 * S)).toBe(1);
+    expect(fired.map((f) => f.key)).toEqual(['B', 'A']);
+  });
+
+  it('a group whose route was removed from the config closes without a fire', async () => {
+    await send('sentry', { type: 'raw', x: 1 }, T0);
+    const without = compileConfig(
+      { ...FILE, routes: FILE.routes.filter((r) => r.name !== 'raw-group') },
+      { path: '/tmp/routes.yaml', dir: '/tmp', sha256: '1'.repeat(64) },
+    );
+    const later = new GroupScheduler({ store, getConfig: () => without, logger: silentLogger(), onFired: (f) => fired.push(f) });
+    expect(await later.fireDue(T0 + 11 * S)).toBe(1);
+    expect(fired).toMatchObject([{ route: 'raw-group', result: 'fired', deliveries: [] }]);
+    expect(await store.groups.listOpenGroups()).toEqual([]);
+    expect((await store.listDeliveries({ limit: 10 })).items).toEqual([]);
+  });
+
   it('a duplicate of a grouped event joins nothing', async () => {
     const body = { type: 'issue', issue: { id: 'A', title: 't' } };
     await send('sentry', body, T0);
