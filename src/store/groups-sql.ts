@@ -56,6 +56,10 @@ export const GROUP_SQL = {
     SELECT s.route AS shape_route, s.outcome AS shape_outcome, s.until AS shape_until, g.*
     FROM event_shapes s LEFT JOIN route_groups g ON g.id = s.group_id
     WHERE s.event_id = @eventId ORDER BY s.route`,
+  eventHead: `SELECT id, provider, event_type FROM events WHERE id = @id`,
+  shapedRoutes: `SELECT route FROM event_shapes WHERE event_id = @eventId`,
+  deliveryRoutes: `SELECT DISTINCT route FROM deliveries WHERE event_id = @eventId`,
+  markAccepted: `UPDATE events SET status = 'accepted' WHERE id = @id`,
   recoverFiring: `UPDATE route_groups SET status = 'closed', lease_owner = NULL, lease_expires_at = NULL WHERE status = 'firing'`,
   purgeGroups: `DELETE FROM route_groups WHERE status IN ('fired', 'cooldown') AND fired_at < @cutoff`,
   purgeCooldowns: `DELETE FROM route_cooldowns WHERE until < @now`,

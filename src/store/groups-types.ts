@@ -5,6 +5,9 @@
  */
 import type { InsertResult, NewDelivery, NewEvent } from './types.ts';
 
+/** What a join or a gate needs of its event: the time it counts as received at. */
+export type ShapedEvent = Pick<NewEvent, 'id' | 'provider' | 'eventType' | 'receivedAt'>;
+
 /** An event of a grouped route joins the open group of its key. */
 export interface GroupJoin {
   readonly route: string;
@@ -104,6 +107,13 @@ export interface GroupStore {
    * join, and every gate's deliveries unless its key is cooling down. Resolves once durable.
    */
   insertShapedEvent(event: NewEvent, deliveries: readonly NewDelivery[], shape: ShapeWrite): Promise<ShapedInsertResult>;
+  /**
+   * A stored event routed again (reroute) as if it arrived at `at`: joins and gates as at ingest,
+   * skipping every route the event was already shaped by or already has deliveries of, so a
+   * reroute never joins twice or bypasses a cooldown. The event becomes `accepted` when it joined
+   * a group or a gate fired. Null when there is no such event.
+   */
+  shapeStoredEvent(eventId: string, at: number, shape: ShapeWrite): Promise<ShapeOutcome[] | null>;
   /** Earliest time a group is due to fire (or a firing claim runs out); null when none waits. */
   nextGroupDueAt(): Promise<number | null>;
   /** Claim due groups (and groups whose firing claim ran out) under a lease: each fires from one owner. */

@@ -17,6 +17,7 @@ import type {
   GroupMember,
   GroupRecord,
   GroupStore,
+  ShapedEvent,
   ShapedInsertResult,
   ShapeOutcome,
   ShapeWrite,
@@ -61,6 +62,26 @@ export class PostgresGroups implements GroupStore {
       for (const join of shape.joins) shaped.push(await joinRows(client, stored, join));
       for (const gate of shape.gates) shaped.push(await gateRows(client, stored, gate));
       return { ...inserted, shaped };
+    });
+  }
+
+  shapeStoredEvent(eventId: string, at: number, shape: ShapeWrite): Promise<ShapeOutcome[] | null> {
+    return inTransaction(this.#pool, 'read write', async function shapeStored(client): Promise<ShapeOutcome[] | null> {
+      // FOR UPDATE: two reroutes of one event at once shape it once.
+      const head = (
+        await rows<{ id: string; provider: string; event_type: string }>(client, `${GROUP_SQL.eventHead} FOR UPDATE`, { id: eventId })
+      )[0];
+      if (!head) return null;
+      const event: ShapedEvent = { id: head.id, provider: head.provider, eventType: head.event_type, receivedAt: at };
+      const done = new Set([
+        ...(await rows<{ route: string }>(client, GROUP_SQL.shapedRoutes, { eventId })).map((r) => r.route),
+        ...(await rows<{ route: string }>(client, GROUP_SQL.deliveryRoutes, { eventId })).map((r) => r.route),
+      ]);
+      const shaped: ShapeOutcome[] = [];
+      for (const join of shape.joins) if (!done.has(join.route)) shaped.push(await joinRows(client, event, join));
+      for (const gate of shape.gates) if (!done.has(gate.route)) shaped.push(await gateRows(client, event, gate));
+      if (shaped.some((o) => o.outcome !== 'cooldown')) await changed(client, GROUP_SQL.markAccepted, { id: eventId });
+      return shaped;
     });
   }
 
@@ -117,7 +138,7 @@ export class PostgresGroups implements GroupStore {
   }
 }
 
-async function joinRows(client: PoolClient, event: NewEvent, join: GroupJoin): Promise<ShapeOutcome> {
+async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin): Promise<ShapeOutcome> {
   const at = event.receivedAt;
   const base = { eventId: event.id, route: join.route };
   if (join.cooldownMs !== null) {
@@ -177,7 +198,7 @@ async function joinRows(client: PoolClient, event: NewEvent, join: GroupJoin): P
   }
 }
 
-async function gateRows(client: PoolClient, event: NewEvent, gate: CooldownGate): Promise<ShapeOutcome> {
+async function gateRows(client: PoolClient, event: ShapedEvent, gate: CooldownGate): Promise<ShapeOutcome> {
   const at = event.receivedAt;
   // The upsert waits for a concurrent holder of the key's row, then sees its window: one of two
   // racing events fires, the other is recorded `cooldown`.

@@ -16,6 +16,7 @@ import type {
   GroupMember,
   GroupRecord,
   GroupStore,
+  ShapedEvent,
   ShapedInsertResult,
   ShapeOutcome,
   ShapeWrite,
@@ -66,6 +67,25 @@ export class SqliteGroups implements GroupStore {
       for (const join of shape.joins) shaped.push(joinRows(q, stored, join));
       for (const gate of shape.gates) shaped.push(gateRows(s, q, stored, gate));
       return { ...inserted, shaped };
+    });
+  }
+
+  shapeStoredEvent(eventId: string, at: number, shape: ShapeWrite): Promise<ShapeOutcome[] | null> {
+    const s = this.#main();
+    const q = this.#q;
+    return this.#commit.run(function shapeStored(): ShapeOutcome[] | null {
+      const head = q.eventHead.get({ id: eventId }) as { id: string; provider: string; event_type: string } | undefined;
+      if (!head) return null;
+      const event: ShapedEvent = { id: head.id, provider: head.provider, eventType: head.event_type, receivedAt: at };
+      const done = new Set([
+        ...(q.shapedRoutes.all({ eventId }) as { route: string }[]).map((r) => r.route),
+        ...(q.deliveryRoutes.all({ eventId }) as { route: string }[]).map((r) => r.route),
+      ]);
+      const shaped: ShapeOutcome[] = [];
+      for (const join of shape.joins) if (!done.has(join.route)) shaped.push(joinRows(q, event, join));
+      for (const gate of shape.gates) if (!done.has(gate.route)) shaped.push(gateRows(s, q, event, gate));
+      if (shaped.some((o) => o.outcome !== 'cooldown')) q.markAccepted.run({ id: eventId });
+      return shaped;
     });
   }
 
@@ -132,7 +152,7 @@ export class SqliteGroups implements GroupStore {
   }
 }
 
-function joinRows(q: Prepared, event: NewEvent, join: GroupJoin): ShapeOutcome {
+function joinRows(q: Prepared, event: ShapedEvent, join: GroupJoin): ShapeOutcome {
   const at = event.receivedAt;
   const base = { eventId: event.id, route: join.route };
   if (join.cooldownMs !== null) {
@@ -182,7 +202,7 @@ function joinRows(q: Prepared, event: NewEvent, join: GroupJoin): ShapeOutcome {
   return { route: join.route, outcome: 'grouped', groupId, count: plan.count, firesAt: plan.firesAt };
 }
 
-function gateRows(s: Statements, q: Prepared, event: NewEvent, gate: CooldownGate): ShapeOutcome {
+function gateRows(s: Statements, q: Prepared, event: ShapedEvent, gate: CooldownGate): ShapeOutcome {
   const at = event.receivedAt;
   const taken = q.takeCooldown.get({ route: gate.route, key: gate.key, until: at + gate.forMs, at });
   if (taken === undefined) {

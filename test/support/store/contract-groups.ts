@@ -217,6 +217,27 @@ export function groupsContract({ store }: ContractContext): void {
       expect((await store().getEvent(third.id))?.deliveries).toHaveLength(1);
     });
 
+    it('shapeStoredEvent joins a stored event once, and never passes a route it already has deliveries of', async () => {
+      const ignored = anEvent({ receivedAt: T0, status: 'ignored' });
+      await store().insertEvent(ignored, []);
+      const shape = {
+        joins: [JOIN],
+        gates: [{ route: 'alerts', key: 'db', forMs: 600 * SECOND, deliveries: [aDelivery({ route: 'alerts' })] }],
+      };
+      const first = await store().groups.shapeStoredEvent(ignored.id, T0 + 100 * SECOND, shape);
+      expect(first?.map((o) => o.outcome)).toEqual(['grouped', 'fired']);
+      expect((await store().groups.listOpenGroups())[0]).toMatchObject({ firstAt: T0 + 100 * SECOND, count: 1, lastEventId: ignored.id });
+      expect((await store().getEvent(ignored.id))?.status).toBe('accepted');
+      const again = await store().groups.shapeStoredEvent(ignored.id, T0 + 200 * SECOND, {
+        ...shape,
+        gates: [{ ...shape.gates[0]!, deliveries: [aDelivery({ route: 'alerts' })] }],
+      });
+      expect(again).toEqual([]);
+      expect((await store().groups.listOpenGroups())[0]?.count).toBe(1);
+      expect((await store().getEvent(ignored.id))?.deliveries).toHaveLength(1);
+      expect(await store().groups.shapeStoredEvent('evt_missing', T0, shape)).toBeNull();
+    });
+
     it('purgeGroups deletes fired groups older than the cutoff and ended cooldowns', async () => {
       const { groupId } = grouped(await join(store(), T0, { cooldownMs: 60 * SECOND }));
       await store().groups.claimDueGroups({ now: T0 + 30 * SECOND, limit: 1, leaseMs: SECOND, owner: 'a' });
