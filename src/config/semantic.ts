@@ -8,6 +8,7 @@ import { entries, finding, isRecord, items } from './check-context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
+import { targetKindChecks } from './semantic-targets.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -27,6 +28,7 @@ export const SEMANTIC_CODES = [
   'verify-none',
   'literal-secret',
   'no-secret',
+  'routine-auth',
 ] as const;
 
 export type SemanticCode = (typeof SEMANTIC_CODES)[number];
@@ -39,6 +41,7 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...eventPatternChecks(data, ctx),
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
+    ...targetKindChecks(data, ctx),
   ];
 }
 
