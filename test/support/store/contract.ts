@@ -14,6 +14,7 @@ import { pauseContract } from './contract-pause.ts';
 import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
+import { sendingContract } from './contract-sending.ts';
 
 export interface ContractContext {
   /** The store of the running test. */
@@ -50,5 +51,6 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
+    sendingContract(ctx);
   });
 }
