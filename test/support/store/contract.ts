@@ -14,6 +14,7 @@ import { pauseContract } from './contract-pause.ts';
 import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
+import { rerouteContract } from './contract-reroute.ts';
 import { sendingContract } from './contract-sending.ts';
 
 export interface ContractContext {
@@ -47,6 +48,7 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     claimContract(ctx);
     completeContract(ctx);
     replayContract(ctx);
+    rerouteContract(ctx);
     queueContract(ctx);
     listContract(ctx);
     purgeContract(ctx);
