@@ -1,5 +1,5 @@
 /**
- * The delivery loop (SPEC section 4): claim due deliveries from the store, send them in parallel
+ * The delivery loop: claim due deliveries from the store, send them in parallel
  * within each target's concurrency and rate limit, and record every attempt. Work beyond the
  * limits stays in the store; the worker only claims what it can send right now.
  */
