@@ -11,7 +11,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Agent, type Dispatcher } from 'undici';
 import type { CompiledTarget } from '../pipeline/types.ts';
-import { isSuccess, SNIPPET_BYTES } from '../targets/define.ts';
+import { isSuccess, SNIPPET_BYTES, withIdempotencyKey } from '../targets/define.ts';
 import { targetKind } from '../targets/registry.ts';
 import type { SendErrorKind, Session } from '../targets/types.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -87,17 +87,7 @@ export async function closeSharedDispatcher(): Promise<void> {
 
 /** Every header of a request to `target`: its own (content type, auth, extras) plus the Idempotency-Key. */
 export function requestHeaders(target: CompiledTarget, idempotencyKey: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  let hasContentType = false;
-  for (const [name, value] of Object.entries(target.headers)) {
-    const lower = name.toLowerCase();
-    if (lower === 'idempotency-key') continue; // ours is the stable one; a configured one must not shadow it
-    if (lower === 'content-type') hasContentType = true;
-    headers[name] = value;
-  }
-  if (!hasContentType) headers['content-type'] = 'application/json';
-  headers['idempotency-key'] = idempotencyKey;
-  return headers;
+  return withIdempotencyKey(target.headers, idempotencyKey);
 }
 
 interface Progress {

@@ -53,3 +53,22 @@ export function isSuccess(statusCode: number | null): boolean {
 
 /** A target URL: http:// or https:// (the schema's pattern, and its error text, use it). */
 export const HTTP_URL_PATTERN = '^https?://';
+
+/**
+ * The headers of one request: the target's own, Content-Type defaulted to JSON, and the
+ * delivery's Idempotency-Key, the same on every attempt and replay. A configured Idempotency-Key
+ * is dropped: it must not shadow the stable one.
+ */
+export function withIdempotencyKey(headers: Readonly<Record<string, string>>, idempotencyKey: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let hasContentType = false;
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'idempotency-key') continue;
+    if (lower === 'content-type') hasContentType = true;
+    out[name] = value;
+  }
+  if (!hasContentType) out['content-type'] = 'application/json';
+  out['idempotency-key'] = idempotencyKey;
+  return out;
+}
