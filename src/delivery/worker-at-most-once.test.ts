@@ -7,10 +7,21 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Sink, startSink } from '../../test/support/sink.ts';
-import { aTarget, capturingLogger, configOf, type Harness, workerHarness } from '../../test/support/worker-harness.ts';
+import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../../test/support/store/postgres-schema.ts';
+import {
+  aTarget,
+  capturingLogger,
+  configOf,
+  enqueueInto,
+  type Harness,
+  waitForDelivery,
+  workerHarness,
+} from '../../test/support/worker-harness.ts';
 import { LOST_SEND_ERROR } from '../store/lost-send.ts';
+import { openPostgresStore } from '../store/postgres.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
+import { DeliveryWorker } from './worker.ts';
 
 let h: Harness;
 let sink: Sink;
@@ -33,9 +44,8 @@ afterEach(async () => {
   await sink.close();
 });
 
-/** The harness's store, with completeAttempt (or markSending) failing while `failing()` says so. */
-function failingStore(what: 'completeAttempt' | 'markSending', failing: () => boolean): Store & { calls: number } {
-  const real = h.store;
+/** A store (the harness's by default), with completeAttempt (or markSending) failing while `failing()` says so. */
+function failingStore(what: 'completeAttempt' | 'markSending', failing: () => boolean, real: Store = h.store): Store & { calls: number } {
   const wrapped = Object.create(real) as Store & { calls: number };
   wrapped.calls = 0;
   if (what === 'completeAttempt') {
@@ -80,12 +90,11 @@ describe('a 2xx whose record fails', () => {
   });
 
   it('is sent again to a url target, with the same Idempotency-Key', async () => {
-    let failures = 1;
+    // The worker tries the record four times (at once, then after 0.1, 0.5 and 2 s): all fail.
+    let failures = 4;
     const store = failingStore('completeAttempt', () => failures-- > 0);
     sink.on('/t', () => ({ status: 200 }));
     const id = await h.enqueue('t');
-    // A record that fails once is retried at once by the worker: make every retry fail too.
-    failures = 4;
     h.startWorker(configOf(aTarget('t', `${sink.url}/t`, { timeoutMs: 500 })), { store, ...SHORT_LEASE });
 
     const done = await h.finished(id);
@@ -116,6 +125,35 @@ describe('a 2xx whose record fails', () => {
     const other = await h.enqueue('r');
     await h.finished(other);
     expect(sink.received('/fire')).toHaveLength(2);
+  });
+});
+
+describe('a 2xx whose record fails, on PostgreSQL', () => {
+  it('is never sent again to a routine: another worker taking the lease over ends it as unknown', async () => {
+    const schema = freshSchemaName();
+    const pg = openPostgresStore(TEST_PG_URL, { schema, poolMax: 4 });
+    const workers: DeliveryWorker[] = [];
+    try {
+      await pg.migrate();
+      const failing = failingStore('completeAttempt', () => true, pg);
+      const id = await enqueueInto(pg, 'r');
+      const config = configOf(routine(`${sink.url}/fire`));
+      const { logger } = capturingLogger();
+      // The worker that sent it cannot record; a healthy replica takes over once the lease is out.
+      for (const store of [failing, pg]) {
+        const worker = new DeliveryWorker({ store, getConfig: () => config, logger, ...SHORT_LEASE });
+        workers.push(worker);
+        worker.start();
+        if (store === failing) await sink.waitFor((requests) => requests.length === 1);
+      }
+      const done = await waitForDelivery(pg, id, (d) => d.status === 'dead' || d.status === 'delivered', 'finished');
+      expect(done).toMatchObject({ status: 'dead', deadReason: 'unknown', error: LOST_SEND_ERROR });
+      expect(sink.received('/fire')).toHaveLength(1);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop(1_000)));
+      await pg.close();
+      await dropSchemas([schema]);
+    }
   });
 });
 

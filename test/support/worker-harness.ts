@@ -59,6 +59,59 @@ export function capturingLogger(): { logger: Logger; lines: Array<Record<string,
   return { logger: createLogger({ level: 'info', destination }), lines };
 }
 
+/** Stores one event with one delivery to `target` in `store`; `receivedAt` sets its creation time. */
+export async function enqueueInto(
+  store: Store,
+  target: string,
+  options: { readonly receivedAt?: number; readonly body?: unknown } = {},
+): Promise<string> {
+  const deliveryId = newId('dlv');
+  const receivedAt = options.receivedAt ?? Date.now();
+  await store.insertEvent(
+    {
+      id: newId('evt'),
+      provider: 'billing',
+      eventType: 'invoice.paid',
+      dedupKey: `dedup-${deliveryId}`,
+      receivedAt,
+      configSha256: 'c'.repeat(64),
+      headers: {},
+      rawBody: Buffer.from('{}'),
+      status: 'accepted',
+      ignored: [],
+    },
+    [
+      {
+        id: deliveryId,
+        route: 'r',
+        target,
+        idempotencyKey: `idem-${deliveryId}`,
+        body: Buffer.from(JSON.stringify(options.body ?? { n: 1 })),
+        status: 'pending',
+        nextAttemptAt: Date.now(),
+      },
+    ],
+  );
+  return deliveryId;
+}
+
+/** Polls `store` until `check` passes on the delivery (bounded). */
+export async function waitForDelivery(
+  store: Store,
+  id: string,
+  check: (delivery: Finished) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<Finished> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const delivery = await store.getDelivery(id);
+    if (delivery && check(delivery)) return delivery;
+    if (Date.now() > deadline) throw new Error(`delivery ${id} not ${what} within ${timeoutMs} ms: ${JSON.stringify(delivery)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export interface Harness {
   readonly file: string;
   store: SqliteStore;
@@ -80,35 +133,8 @@ export async function workerHarness(): Promise<Harness> {
   const harness: Harness = {
     file,
     store: openSqliteStore(file),
-    async enqueue(target, options = {}) {
-      const deliveryId = newId('dlv');
-      const receivedAt = options.receivedAt ?? Date.now();
-      await harness.store.insertEvent(
-        {
-          id: newId('evt'),
-          provider: 'billing',
-          eventType: 'invoice.paid',
-          dedupKey: `dedup-${deliveryId}`,
-          receivedAt,
-          configSha256: 'c'.repeat(64),
-          headers: {},
-          rawBody: Buffer.from('{}'),
-          status: 'accepted',
-          ignored: [],
-        },
-        [
-          {
-            id: deliveryId,
-            route: 'r',
-            target,
-            idempotencyKey: `idem-${deliveryId}`,
-            body: Buffer.from(JSON.stringify(options.body ?? { n: 1 })),
-            status: 'pending',
-            nextAttemptAt: Date.now(),
-          },
-        ],
-      );
-      return deliveryId;
+    enqueue(target, options = {}) {
+      return enqueueInto(harness.store, target, options);
     },
     startWorker(config, options = {}) {
       const { logger } = capturingLogger();
@@ -120,14 +146,8 @@ export async function workerHarness(): Promise<Harness> {
     finished(id, timeoutMs) {
       return harness.waitFor(id, (d) => d.status === 'delivered' || d.status === 'dead', 'delivered or dead', timeoutMs);
     },
-    async waitFor(id, check, what, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const delivery = await harness.store.getDelivery(id);
-        if (delivery && check(delivery)) return delivery;
-        if (Date.now() > deadline) throw new Error(`delivery ${id} not ${what} within ${timeoutMs} ms: ${JSON.stringify(delivery)}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+    waitFor(id, check, what, timeoutMs) {
+      return waitForDelivery(harness.store, id, check, what, timeoutMs);
     },
     async dispose() {
       await Promise.all(workers.splice(0).map((worker) => worker.stop(1_000)));
