@@ -35,7 +35,7 @@ describe('Retry-After', () => {
 
     const waiting = await h.waitFor(id, (d) => d.attempts.length === 1, 'answered once');
     expect(waiting).toMatchObject({ status: 'pending', attemptCount: 1, attemptsInRound: 0 });
-    expect(waiting.nextAttemptAt - (waiting.attempts[0]!.startedAt + waiting.attempts[0]!.durationMs)).toBeGreaterThanOrEqual(1_000);
+    expect(waiting.nextAttemptAt - waiting.attempts[0]!.startedAt).toBeGreaterThanOrEqual(1_000);
 
     const done = await h.finished(id);
     // maxAttempts is 1: had the 429 counted, the delivery would be dead after it.
