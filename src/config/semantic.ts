@@ -9,6 +9,7 @@ import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
 import { eventCatalogChecks } from './semantic-events.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
+import { targetKindChecks } from './semantic-targets.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
 import { SHAPE_CODES, shapeChecks } from './shape-checks.ts';
 import { didYouMean } from './suggest.ts';
@@ -32,6 +33,7 @@ export const SEMANTIC_CODES = [
   'unknown-function',
   'filter-bare-path',
   'unknown-event',
+  'routine-auth',
   ...SHAPE_CODES,
 ] as const;
 
@@ -46,6 +48,7 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
     ...eventCatalogChecks(data, ctx),
+    ...targetKindChecks(data, ctx),
     ...shapeChecks(data, ctx),
   ];
 }

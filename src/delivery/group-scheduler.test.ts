@@ -4,9 +4,9 @@ import type { RoutesFile } from '../config/types.ts';
 import { silentLogger } from '../observability/logger.ts';
 import { compileConfig } from '../pipeline/compile.ts';
 import { httpReply, ingest } from '../pipeline/ingest.ts';
-import { ROUTINE_TEXT_LIMIT } from '../pipeline/routine-text.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
+import { ROUTINE_TEXT_LIMIT } from '../targets/routine-text.ts';
 import { type GroupFired, GroupScheduler } from './group-scheduler.ts';
 
 const T0 = Date.parse('2026-12-01T10:00:00.000Z');

@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import type { Expression } from 'jsonata';
 import { newId } from '../store/ids.ts';
 import type { IgnoredReason } from '../store/types.ts';
+import { targetKind } from '../targets/registry.ts';
+import { routineText, truncationWarning } from '../targets/routine-text.ts';
 import { type BindingInput, bindings } from './bindings.ts';
 import { type RouteSelection, selectRoutes } from './route-index.ts';
-import { routineText, truncationWarning } from './routine-text.ts';
 import { evaluateKey, type ShapePlan } from './shape.ts';
 import type { CompiledConfig, CompiledRoute, CompiledTarget } from './types.ts';
 
@@ -127,19 +128,17 @@ async function evaluateMap(map: Expression, body: unknown, vars: Record<string, 
   return value;
 }
 
-/** A routine gets {"text": ...}: a string as is, anything else as compact JSON, cut to the trigger's limit. */
+/** The request body the target's kind makes of the mapped value (a routine wraps it as {"text": ...}, cut to its limit). */
 export function encodePayload(target: CompiledTarget, mapped: unknown): Buffer {
   return encodeChecked(target, mapped).payload;
 }
 
-/** encodePayload, and a warning when a routine's text had to be cut (routine-text.ts). */
+/** encodePayload, and a warning when a routine's text had to be cut to the trigger's limit (routine-text.ts). */
 export function encodeChecked(target: CompiledTarget, mapped: unknown): { payload: Buffer; warning: string | null } {
-  if (target.kind === 'routine') {
-    const { text, truncatedFrom } = routineText(mapped);
-    const warning = truncatedFrom === null ? null : truncationWarning(truncatedFrom);
-    return { payload: Buffer.from(JSON.stringify({ text })), warning };
-  }
-  return { payload: Buffer.from(JSON.stringify(mapped)), warning: null };
+  if (target.kind !== 'routine') return { payload: targetKind(target.kind).encodeBody(mapped), warning: null };
+  const { text, truncatedFrom } = routineText(mapped);
+  // The text fits now: the routine kind wraps it as is.
+  return { payload: targetKind(target.kind).encodeBody(text), warning: truncatedFrom === null ? null : truncationWarning(truncatedFrom) };
 }
 
 /** Stable per event × route × target, so every retry and replay sends the same key. */

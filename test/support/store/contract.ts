@@ -16,6 +16,7 @@ import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
 import { rerouteContract } from './contract-reroute.ts';
+import { sendingContract } from './contract-sending.ts';
 
 export interface ContractContext {
   /** The store of the running test. */
@@ -53,6 +54,7 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
+    sendingContract(ctx);
     groupsContract(ctx);
   });
 }
