@@ -165,7 +165,7 @@ describe('a Sentry storm becomes one fire per issue', () => {
   });
 
   it('two replicas on one PostgreSQL database, each sent half of the storm, fire each issue exactly once', async () => {
-    const { file, env } = await setup('2s');
+    const { file, env } = await setup('3s');
     const schema = freshSchemaName();
     schemas.push(schema);
     const pgEnv = { ...env, HOOKGATE_STORE: `${TEST_PG_URL}?schema=${schema}` };
@@ -202,7 +202,7 @@ describe('a Sentry storm becomes one fire per issue', () => {
   }
 
   it(`${ISSUES * PER_ISSUE} signed events for ${ISSUES} issues give exactly ${ISSUES} fires, each listing its ${PER_ISSUE} events`, async () => {
-    const { file, env } = await setup('1s');
+    const { file, env } = await setup('3s');
     const router = await startRouter(['-c', file], env);
     routers.push(router);
     const requests = storm();
@@ -256,8 +256,10 @@ describe('a Sentry storm becomes one fire per issue', () => {
   }, 120_000);
 
   it('kill -9 in the middle of the storm loses no acknowledged event and fires no group twice', async () => {
-    // The groups must still be open when the new process starts: wait outlasts the restart.
-    const { file, env } = await setup('8s');
+    // The groups must still be open when the retried requests reach the new process: wait
+    // outlasts the restart with room for a loaded machine (a group that went quiet in between
+    // would fire on its own, and its issue would count two fires).
+    const { file, env } = await setup('15s');
     const first = await startRouter(['-c', file], env);
     routers.push(first);
     const requests = storm();
