@@ -61,6 +61,9 @@ describe('GET /admin/groups', () => {
     const one = await request(app).get('/admin/groups?route=triage').set(AUTH);
     expect(one.body.items.map((g: { route: string }) => g.route)).toEqual(['triage']);
     expect((await request(app).get('/admin/groups')).status).toBe(401);
+    const bad = await request(app).get('/admin/groups?rout=triage').set(AUTH);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ parameter: 'rout' });
   });
 });
 

@@ -13,7 +13,7 @@ import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { eventShapeView, openGroupView } from './admin-groups.ts';
-import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
+import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError, readQuery } from './admin-params.ts';
 import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
 
@@ -59,7 +59,7 @@ export function createAdminRouter(options: AdminOptions): Router {
   });
 
   router.get('/groups', async function listGroups(req: Request, res: Response) {
-    const route = typeof req.query.route === 'string' && req.query.route !== '' ? req.query.route : undefined;
+    const route = readQuery(req.query, ['route']).get('route') || undefined;
     const groups = await store.groups.listOpenGroups(route);
     res.json({ items: groups.map(openGroupView) });
   });
