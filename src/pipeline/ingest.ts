@@ -4,7 +4,7 @@
  * code a real request does. Knows no HTTP framework; httpReply() turns the outcome into a reply.
  */
 import type { Logger } from 'pino';
-import { HookgateError } from '../errors.ts';
+import { errorJson, HookgateError } from '../errors.ts';
 import type { HandshakeReply, WebhookRequest } from '../providers/types.ts';
 import { newId } from '../store/ids.ts';
 import type { IgnoredReason, NewDelivery, Store } from '../store/types.ts';
@@ -193,6 +193,6 @@ export function httpReply(outcome: IngestOutcome): HttpReply {
         body: outcome.reply.body,
       };
     case 'rejected':
-      return { status: outcome.error.status, headers: JSON_TYPE, body: JSON.stringify({ error: outcome.error.message }) };
+      return { status: outcome.error.status, headers: JSON_TYPE, body: errorJson(outcome.error) };
   }
 }

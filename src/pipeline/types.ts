@@ -56,6 +56,7 @@ export interface CompiledConfig {
   /** sha256 of the file's bytes, hex. */
   readonly sha256: string;
   readonly server: {
+    readonly host: string;
     readonly port: number;
     readonly bodyLimitBytes: number;
     readonly rateLimit: { readonly requests: number; readonly perMs: number } | null;
@@ -74,6 +75,8 @@ export const ROUTINE_DEFAULT_BETA = 'experimental-cc-routine-2026-04-01';
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 export const DEFAULTS = {
+  /** This machine only: exposing the router is a choice (server.host, HOOKGATE_HOST, --host). */
+  host: '127.0.0.1',
   port: 8787,
   bodyLimitBytes: 1024 * 1024,
   store: 'sqlite:./data/hookgate.db',
