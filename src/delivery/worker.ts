@@ -304,7 +304,8 @@ export class DeliveryWorker {
     const settled = settle(delivery, target, result, { startedAt, finishedAt }, this.#random);
     const recorded = await this.#record(delivery, target.name, settled.attempt, settled.transition);
     await this.#guard(target, result.statusCode, result.error !== null, finishedAt);
-    this.#logger.info(
+    // A dead letter needs a person (replay or fix): warn, where a log alert can see it.
+    this.#logger[settled.deadReason ? 'warn' : 'info'](
       {
         eventId: delivery.eventId,
         deliveryId: delivery.id,

@@ -143,11 +143,20 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
         id: d.deliveryId,
         route: d.route,
         target: d.target,
-        ...(d.error ? { error: d.error } : {}),
+        ...(d.error ? { status: 'dead' } : {}),
       })),
     },
     'event received',
   );
+  // A route whose filter or map failed is a mistake in routes.yaml someone must fix: its own
+  // line, at warn, naming the route (its delivery is stored dead with the same error).
+  for (const d of evaluation.deliveries) {
+    if (d.error === null) continue;
+    logger.warn(
+      { ...base, route: d.route, target: d.target, deliveryId: d.deliveryId, error: d.error },
+      'route failed: filter or map error',
+    );
+  }
   if (deliveries.some((d) => d.status === 'pending')) ctx.onStored?.();
   return { kind: 'accepted', ...base, deliveries: evaluation.deliveries, ignored: evaluation.ignored };
 }

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { DeliveryWorker } from '../delivery/worker.ts';
+import type { SafeDestinationOptions } from '../observability/log-destination.ts';
 import { createRouterLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
@@ -40,6 +41,8 @@ export interface RouterOptions extends SettingFlags {
   readonly logger?: Logger;
   /** Log lines dropped so far, when the caller brings its own logger and counts them. */
   readonly logDropped?: () => number;
+  /** Where the router's own logger writes (default standard output); ignored with `logger`. */
+  readonly logDestination?: Omit<SafeDestinationOptions, 'format'>;
   /** Reload when the file changes (default true). SIGHUP is the caller's to wire to reload(). */
   readonly watch?: boolean;
   readonly hooks?: HttpHooks;
@@ -205,7 +208,7 @@ interface OpenedLogger {
 
 function openLogger(options: RouterOptions, env: Env): OpenedLogger | string {
   if (options.logger) return { logger: options.logger, dropped: options.logDropped ?? (() => 0) };
-  const made = createRouterLogger(env);
+  const made = createRouterLogger(env, options.logDestination ?? {});
   if (typeof made === 'string') return made;
   return { logger: made.logger, dropped: made.destination.dropped, flush: () => made.destination.flush() };
 }
