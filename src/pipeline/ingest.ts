@@ -7,8 +7,9 @@ import type { Logger } from 'pino';
 import { errorJson, HookgateError } from '../errors.ts';
 import type { HandshakeReply, WebhookRequest } from '../providers/types.ts';
 import { newId } from '../store/ids.ts';
-import type { IgnoredReason, NewDelivery, Store } from '../store/types.ts';
+import type { IgnoredReason, Store } from '../store/types.ts';
 import { evaluateRoutes, type PlannedDelivery } from './evaluate.ts';
+import { toNewDeliveries } from './new-deliveries.ts';
 import { normalize } from './normalize.ts';
 import { parseBody } from './parse-body.ts';
 import type { CompiledConfig } from './types.ts';
@@ -89,16 +90,7 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
 
   const eventId = newId('evt');
   const status = evaluation.deliveries.length > 0 ? 'accepted' : 'ignored';
-  const deliveries: NewDelivery[] = evaluation.deliveries.map((d) => ({
-    id: d.deliveryId,
-    route: d.route,
-    target: d.target,
-    idempotencyKey: d.idempotencyKey,
-    body: d.payload,
-    status: d.error === null ? 'pending' : 'dead',
-    ...(d.error === null ? {} : { deadReason: 'map_error' as const, error: d.error }),
-    nextAttemptAt: now,
-  }));
+  const deliveries = toNewDeliveries(evaluation.deliveries, now);
 
   let inserted: Awaited<ReturnType<typeof ctx.store.insertEvent>>;
   try {

@@ -50,7 +50,13 @@ export function buildHttp(parts: HttpParts): RequestListener {
   const admin =
     parts.adminToken === null
       ? null
-      : createAdminRouter({ token: parts.adminToken, store: runtime.store, logger: runtime.logger, notifyWorker: runtime.notifyWorker });
+      : createAdminRouter({
+          token: parts.adminToken,
+          store: runtime.store,
+          logger: runtime.logger,
+          notifyWorker: runtime.notifyWorker,
+          config: runtime.config,
+        });
   const engine = createEngine({
     logger: runtime.logger,
     // Read once: changing it takes a restart (a reload says so).
