@@ -6,14 +6,11 @@
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createPgLimiter } from '../delivery/pg-limiter.ts';
-import { DeliveryWorker } from '../delivery/worker.ts';
 import type { SafeDestinationOptions } from '../observability/log-destination.ts';
 import { createRouterLogger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
 import type { ReloadStatus, Runtime } from '../runtime.ts';
-import { PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
 import { buildHttp, type HttpHooks } from './build-http.ts';
 import { boundPort, listen } from './listen.ts';
@@ -22,7 +19,9 @@ import { startPurge } from './purge.ts';
 import { createReloader, loadServeConfig } from './reload.ts';
 import { fileSha256 } from './restart-only.ts';
 import { type Env, resolveSettings, type SettingFlags, type StartSettings } from './settings.ts';
+import { createShutdown } from './shutdown.ts';
 import { watchConfig } from './watch-config.ts';
+import { createWorker, recoverInFlight } from './worker.ts';
 
 export interface RouterOptions extends SettingFlags {
   /** The routes file (default $HOOKGATE_CONFIG, else routes.yaml). */
@@ -102,11 +101,7 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
     notifyWorker: () => worker?.notify(),
     state: { ready: false, shuttingDown: false },
   };
-  if (worker && store.kind === 'sqlite') {
-    // One process owns a SQLite file: whatever was in flight when it last stopped is retried now.
-    const recovered = await store.recoverInFlight(Date.now());
-    if (recovered > 0) logger.warn({ recovered }, 'deliveries left in flight by the previous run are queued again');
-  }
+  if (worker) await recoverInFlight(store, logger);
 
   const ingress = options.workerOnly !== true;
   const listener = buildHttp({
@@ -163,24 +158,13 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
   const stopPurge = startPurge(store, () => current, logger);
   const watcher = options.watch === false ? null : watchConfig(file, () => reload('file changed'));
 
-  let stopping: Promise<void> | null = null;
-  function shutdown(signal: string): Promise<void> {
-    stopping ??= (async () => {
-      logger.info({ signal }, 'shutting down');
-      runtime.state.shuttingDown = true;
-      stopPurge();
-      watcher?.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await worker?.stop(10_000);
-      server.closeAllConnections();
-      await closed;
-      await store.close();
-      logger.info({ signal }, 'stopped');
-      if (flushLog) await flushLog();
-    })();
-    return stopping;
-  }
+  const shutdown = createShutdown({
+    runtime,
+    server,
+    worker,
+    stops: [stopPurge, () => watcher?.close()],
+    ...(flushLog ? { flushLog } : {}),
+  });
 
   const shownHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {
@@ -211,26 +195,6 @@ function openLogger(options: RouterOptions, env: Env): OpenedLogger | string {
   const made = createRouterLogger(env, options.logDestination ?? {});
   if (typeof made === 'string') return made;
   return { logger: made.logger, dropped: made.destination.dropped, flush: () => made.destination.flush() };
-}
-
-function createWorker(
-  store: Store,
-  config: () => CompiledConfig,
-  logger: Logger,
-  settings: StartSettings,
-  metrics: Metrics,
-): DeliveryWorker {
-  // Replicas on PostgreSQL pace each target together, through the database.
-  const limiter = store instanceof PostgresStore ? createPgLimiter(store.pool) : undefined;
-  return new DeliveryWorker({
-    store,
-    getConfig: config,
-    logger,
-    leaseMs: settings.leaseMs,
-    leaseGraceMs: settings.leaseGraceMs,
-    ...(limiter ? { limiter } : {}),
-    onAttempt: metrics.onAttempt,
-  });
 }
 
 function refusalLines(file: string, errors: readonly string[], missingEnv: readonly string[]): string[] {
