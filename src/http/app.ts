@@ -18,7 +18,7 @@ export interface EngineOptions {
   readonly admin?: Router | null;
   /** Serve the demo routine endpoint under /_demo (demo mode only). */
   readonly demoEcho?: boolean;
-  /** Extra routers (e.g. the inspector under /admin/), mounted after the admin API. */
+  /** Extra routers (e.g. the inspector under /admin/), mounted before the admin API. */
   readonly mount?: (app: express.Express) => void;
 }
 
@@ -27,8 +27,10 @@ export function createEngine(options: EngineOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   if (options.demoEcho) app.post('/_demo/routines/:trigger/fire', express.json(), createDemoEcho(options.logger));
-  if (options.admin) app.use('/admin', options.admin);
+  // Extra routers first: a page under /admin/ (the inspector) may answer before the admin API's
+  // token check, and hands every request it does not serve on with next().
   options.mount?.(app);
+  if (options.admin) app.use('/admin', options.admin);
 
   app.use(function notFound(req: Request, res: Response) {
     sendError(res, 'NOT_FOUND', `${req.method} ${req.path}`);

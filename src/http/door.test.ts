@@ -218,3 +218,26 @@ describe('the inbound rate limit at the door', () => {
     }
   });
 });
+
+describe('extra routers at the door', () => {
+  it('serve a page under /admin/ before the token check, and leave the admin API behind it', async () => {
+    const r = await startTestRouter(config(), {
+      env: { HOOKGATE_ADMIN_TOKEN: ADMIN_TOKEN },
+      hooks: {
+        mount(app) {
+          app.get('/admin/', (_req, res) => {
+            res.type('html').send('<title>page</title>');
+          });
+        },
+      },
+    });
+    try {
+      const page = await call(`${r.url}/admin/`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<title>page</title>');
+      expectError(await call(`${r.url}/admin/events`), 401, 'unauthorized');
+    } finally {
+      await r.close();
+    }
+  });
+});

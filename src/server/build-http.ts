@@ -19,7 +19,7 @@ import type { Runtime } from '../runtime.ts';
 export interface HttpHooks {
   readonly onOutcome?: (outcome: IngestOutcome) => void;
   readonly onRejectedEarly?: (provider: string, code: ErrorCode) => void;
-  /** Extra express routers (for example the inspector under /admin/), mounted after the admin API. */
+  /** Extra express routers (for example the inspector under /admin/), mounted before the admin API. */
   readonly mount?: (app: express.Express) => void;
 }
 
