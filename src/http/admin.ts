@@ -1,5 +1,5 @@
 /**
- * The admin API (SPEC section 3), mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
+ * The admin API, mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
  * list and inspect events and deliveries, replay one delivery or a filtered set. JSON in and
  * out, snake_case fields, ISO times. A replay re-queues the stored body with the same
  * Idempotency-Key and wakes this process's worker.
