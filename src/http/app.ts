@@ -36,6 +36,12 @@ export function createEngine(options: EngineOptions): express.Express {
     sendError(res, 'NOT_FOUND', `${req.method} ${req.path}`);
   });
   app.use(function errorHandler(err: Error, _req: Request, res: Response, _next: NextFunction) {
+    // body-parser's refusals carry the 4xx they stand for: the client's mistake, not ours.
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (!res.headersSent) sendError(res, status === 413 ? 'BODY_TOO_LARGE' : 'BAD_REQUEST', err.message);
+      return;
+    }
     options.logger.error({ err: err.message }, 'unhandled error');
     if (!res.headersSent) sendError(res, 'INTERNAL_ERROR');
   });

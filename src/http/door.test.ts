@@ -241,3 +241,25 @@ describe('extra routers at the door', () => {
     }
   });
 });
+
+describe('the door in demo mode', () => {
+  it('serves the demo target and answers its mistakes with the catalog shape', async () => {
+    const r = await startTestRouter(config(), { demo: true });
+    try {
+      const headers = {
+        authorization: 'Bearer x',
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'b',
+        'content-type': 'application/json',
+      };
+      const fired = await call(`${r.url}/_demo/routines/trig_1/fire`, { method: 'POST', headers, body: '{"text":"hi"}' });
+      expect(fired.status).toBe(200);
+      expect(JSON.parse(fired.body)).toMatchObject({ type: 'routine_fire' });
+      expectError(await call(`${r.url}/_demo/routines/trig_1/fire`, { method: 'POST', headers, body: '{not json' }), 400, 'bad_request');
+      expectError(await call(`${r.url}/_demo/routines/trig_1/fire`, { method: 'POST', body: '{"text":"hi"}' }), 401, 'unauthorized');
+      expect(r.router.notices.join('\n')).toMatch(/demo mode/);
+    } finally {
+      await r.close();
+    }
+  });
+});
