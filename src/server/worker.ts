@@ -1,10 +1,8 @@
 /** The delivery worker of a router, and the recovery of what a previous run left in flight. */
 import type { Logger } from 'pino';
-import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { DeliveryWorker } from '../delivery/worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
-import { PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
 import type { StartSettings } from './settings.ts';
 
@@ -16,7 +14,7 @@ export function createWorker(
   metrics: Metrics,
 ): DeliveryWorker {
   // Replicas on PostgreSQL pace each target together, through the database.
-  const limiter = store instanceof PostgresStore ? createPgLimiter(store.pool) : undefined;
+  const limiter = store.sharedLimiter() ?? undefined;
   return new DeliveryWorker({
     store,
     getConfig: config,
