@@ -4,7 +4,7 @@
  * code a real request does. Knows no HTTP framework; httpReply() turns the outcome into a reply.
  */
 import type { Logger } from 'pino';
-import { HookgateError } from '../errors.ts';
+import { errorJson, HookgateError } from '../errors.ts';
 import { withoutSecretHeaders } from '../providers/redaction.ts';
 import type { HandshakeReply, WebhookRequest } from '../providers/types.ts';
 import type { ShapedInsertResult, ShapeOutcome } from '../store/groups-types.ts';
@@ -154,13 +154,22 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
         id: d.deliveryId,
         route: d.route,
         target: d.target,
-        ...(d.error ? { error: d.error } : {}),
+        ...(d.error ? { status: 'dead' } : {}),
       })),
       ...(inserted.shaped.length > 0 ? { shaped: inserted.shaped } : {}),
     },
     'event received',
   );
-  for (const d of stored) if (d.warning) logger.warn({ ...base, route: d.route, target: d.target, delivery: d.deliveryId }, d.warning);
+  // A route whose filter or map failed is a mistake in routes.yaml someone must fix: its own
+  // line, at warn, naming the route (its delivery is stored dead with the same error).
+  for (const d of stored) {
+    if (d.error === null) continue;
+    logger.warn(
+      { ...base, route: d.route, target: d.target, deliveryId: d.deliveryId, error: d.error },
+      'route failed: filter or map error',
+    );
+  }
+  for (const d of stored) if (d.warning) logger.warn({ ...base, route: d.route, target: d.target, deliveryId: d.deliveryId }, d.warning);
   // A group that just became full is due now: the worker role's scheduler is woken too.
   if (stored.some((d) => d.error === null) || groupedCount(inserted.shaped) > 0) ctx.onStored?.();
   return { kind: 'accepted', ...base, deliveries: stored, ignored: evaluation.ignored, shaped: inserted.shaped };
@@ -206,6 +215,6 @@ export function httpReply(outcome: IngestOutcome): HttpReply {
         body: outcome.reply.body,
       };
     case 'rejected':
-      return { status: outcome.error.status, headers: JSON_TYPE, body: JSON.stringify({ error: outcome.error.message }) };
+      return { status: outcome.error.status, headers: JSON_TYPE, body: errorJson(outcome.error) };
   }
 }
