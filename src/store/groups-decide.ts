@@ -1,56 +1,22 @@
 /**
- * The pure decisions of grouping, shared by both store backends: what one event does to the open
- * group of its key (join it, or close it and open the next), and when a group fires.
+ * The rules of grouping, shared by both store backends. Joining an open group is one conditional
+ * UPDATE (groups-sql.ts, `joinOpen`): count + 1, lastAt = max(lastAt, at), and the group fires at
+ * min(lastAt + wait, firstAt + maxWait), or at once (and takes no more) when it holds `max`
+ * events; only a group whose time has not come yet (firesAt > at) takes the event. Otherwise the
+ * event opens a new group, as planned here.
  */
 import type { GroupJoin } from './groups-types.ts';
 
-export interface OpenGroupState {
-  readonly count: number;
-  readonly lastAt: number;
+export interface OpenPlan {
   readonly firesAt: number;
   readonly deadlineAt: number;
-}
-
-export interface JoinPlan {
-  /** The open group has gone quiet (or run out of time) before this event: close it, open a new one. */
-  readonly closeOpen: boolean;
-  /** True: a new group is opened with this event as its first. */
-  readonly opens: boolean;
-  readonly count: number;
-  readonly lastAt: number;
-  readonly firesAt: number;
-  readonly deadlineAt: number;
-  /** `closed` once it holds `max` events: it fires now and takes no more. */
+  /** `closed` when one event is already `max`: it fires now and takes no more. */
   readonly status: 'open' | 'closed';
 }
 
-/** `at` is the event's received time. */
-export function planJoin(open: OpenGroupState | null, at: number, join: Pick<GroupJoin, 'waitMs' | 'maxWaitMs' | 'max'>): JoinPlan {
-  // A group whose time has come fires without this event, even if its fire is not done yet.
-  const joinable = open !== null && open.firesAt > at;
-  if (open !== null && joinable) {
-    const count = open.count + 1;
-    const lastAt = Math.max(open.lastAt, at);
-    const full = count >= join.max;
-    return {
-      closeOpen: false,
-      opens: false,
-      count,
-      lastAt,
-      firesAt: full ? at : Math.min(lastAt + join.waitMs, open.deadlineAt),
-      deadlineAt: open.deadlineAt,
-      status: full ? 'closed' : 'open',
-    };
-  }
+/** The group a first event opens; `at` is the event's received time. */
+export function planOpen(at: number, join: Pick<GroupJoin, 'waitMs' | 'maxWaitMs' | 'max'>): OpenPlan {
   const deadlineAt = at + join.maxWaitMs;
   const full = join.max <= 1;
-  return {
-    closeOpen: open !== null,
-    opens: true,
-    count: 1,
-    lastAt: at,
-    firesAt: full ? at : Math.min(at + join.waitMs, deadlineAt),
-    deadlineAt,
-    status: full ? 'closed' : 'open',
-  };
+  return { firesAt: full ? at : Math.min(at + join.waitMs, deadlineAt), deadlineAt, status: full ? 'closed' : 'open' };
 }

@@ -5,16 +5,31 @@
  */
 import type { GroupRecord, GroupStatus } from './groups-types.ts';
 
+/**
+ * The join, in one statement: the open group of the key takes the event when its time has not
+ * come yet. Every right-hand side reads the row as it was before the update.
+ */
+function joinOpen(max: string, min: string): string {
+  return `
+    UPDATE route_groups SET
+      count = count + 1,
+      last_at = ${max}(last_at, @at),
+      fires_at = CASE WHEN count + 1 >= @max THEN @at ELSE ${min}(${max}(last_at, @at) + @waitMs, deadline_at) END,
+      status = CASE WHEN count + 1 >= @max THEN 'closed' ELSE 'open' END,
+      last_event_id = @lastEventId
+    WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at
+    RETURNING id, count, fires_at`;
+}
+
 const NOT_FIRED = `status IN ('open', 'closed', 'firing')`;
 const DUE = `${NOT_FIRED} AND fires_at <= @now AND (status <> 'firing' OR lease_expires_at <= @now)`;
 
 export const GROUP_SQL = {
   cooldownUntil: `SELECT until FROM route_cooldowns WHERE route = @route AND key = @key`,
-  openGroup: `SELECT id, count, last_at, fires_at, deadline_at FROM route_groups WHERE route = @route AND key = @key AND status = 'open'`,
+  openGroup: `SELECT id, fires_at FROM route_groups WHERE route = @route AND key = @key AND status = 'open'`,
   closeGroup: `UPDATE route_groups SET status = 'closed' WHERE id = @id AND status = 'open'`,
-  joinGroup: `
-    UPDATE route_groups SET count = @count, last_at = @lastAt, fires_at = @firesAt, status = @status, last_event_id = @lastEventId
-    WHERE id = @id`,
+  joinOpenSqlite: joinOpen('MAX', 'MIN'),
+  joinOpenPostgres: joinOpen('GREATEST', 'LEAST'),
   insertGroup: `
     INSERT INTO route_groups (id, route, key, provider, status, count, first_at, last_at, fires_at, deadline_at, last_event_id)
     VALUES (@id, @route, @key, @provider, @status, 1, @at, @at, @firesAt, @deadlineAt, @lastEventId)

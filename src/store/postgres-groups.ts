@@ -5,7 +5,7 @@
  * a lease, and a fire commits only while its claimer still holds the group: each group fires once.
  */
 import type { Pool, PoolClient } from 'pg';
-import { planJoin } from './groups-decide.ts';
+import { planOpen } from './groups-decide.ts';
 import { GROUP_SQL, type GroupRow, type MemberRow, type ShapeRow, toGroup } from './groups-sql.ts';
 import type {
   CooldownGate,
@@ -148,53 +148,50 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
       return { route: join.route, outcome: 'cooldown', until: cooling.until };
     }
   }
+  const keyed = { route: join.route, key: join.key, at, lastEventId: event.id };
   for (let attempt = 1; ; attempt++) {
-    // FOR UPDATE: concurrent joins of one key queue here; a group claimed for firing meanwhile no
-    // longer matches `status = 'open'` once its claim commits, and this event opens the next one.
-    const open = (
-      await rows<Pick<GroupRow, 'id' | 'count' | 'last_at' | 'fires_at' | 'deadline_at'>>(client, `${GROUP_SQL.openGroup} FOR UPDATE`, {
-        route: join.route,
-        key: join.key,
+    // Concurrent joins of one key queue on the group's row lock; one claimed for firing meanwhile
+    // no longer matches `status = 'open'` once its claim commits, and this event opens the next.
+    const joined = (
+      await rows<{ id: string; count: number; fires_at: number }>(client, GROUP_SQL.joinOpenPostgres, {
+        ...keyed,
+        max: join.max,
+        waitMs: join.waitMs,
       })
     )[0];
-    const plan = planJoin(
-      open ? { count: open.count, lastAt: open.last_at, firesAt: open.fires_at, deadlineAt: open.deadline_at } : null,
-      at,
-      join,
-    );
-    let groupId: string;
-    if (plan.opens) {
-      if (open && plan.closeOpen) await changed(client, GROUP_SQL.closeGroup, { id: open.id });
-      groupId = newId('grp', at);
+    if (joined) {
+      await changed(client, GROUP_SQL.insertShape, {
+        ...base,
+        outcome: 'grouped',
+        groupId: joined.id,
+        position: joined.count,
+        until: null,
+      });
+      return { route: join.route, outcome: 'grouped', groupId: joined.id, count: joined.count, firesAt: joined.fires_at };
+    }
+    const open = (
+      await rows<{ id: string; fires_at: number }>(client, `${GROUP_SQL.openGroup} FOR UPDATE`, { route: join.route, key: join.key })
+    )[0];
+    // The open group's time has come: it fires without this event, which opens the next group.
+    if (open && open.fires_at <= at) await changed(client, GROUP_SQL.closeGroup, { id: open.id });
+    if (!open || open.fires_at <= at) {
+      const plan = planOpen(at, join);
+      const groupId = newId('grp', at);
       const inserted = await changed(client, GROUP_SQL.insertGroup, {
+        ...keyed,
         id: groupId,
-        route: join.route,
-        key: join.key,
         provider: event.provider,
         status: plan.status,
-        at,
         firesAt: plan.firesAt,
         deadlineAt: plan.deadlineAt,
-        lastEventId: event.id,
       });
-      if (inserted === 0) {
-        // Another replica opened the group of this key first: join theirs.
-        if (attempt >= OPEN_ATTEMPTS) throw new Error(`route ${join.route}: could not open or join the group of key ${join.key}`);
-        continue;
+      if (inserted === 1) {
+        await changed(client, GROUP_SQL.insertShape, { ...base, outcome: 'grouped', groupId, position: 1, until: null });
+        return { route: join.route, outcome: 'grouped', groupId, count: 1, firesAt: plan.firesAt };
       }
-    } else {
-      groupId = open!.id;
-      await changed(client, GROUP_SQL.joinGroup, {
-        id: groupId,
-        count: plan.count,
-        lastAt: plan.lastAt,
-        firesAt: plan.firesAt,
-        status: plan.status,
-        lastEventId: event.id,
-      });
     }
-    await changed(client, GROUP_SQL.insertShape, { ...base, outcome: 'grouped', groupId, position: plan.count, until: null });
-    return { route: join.route, outcome: 'grouped', groupId, count: plan.count, firesAt: plan.firesAt };
+    // Another replica opened the group of this key meanwhile: join theirs.
+    if (attempt >= OPEN_ATTEMPTS) throw new Error(`route ${join.route}: could not open or join the group of key ${join.key}`);
   }
 }
 

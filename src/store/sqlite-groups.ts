@@ -4,7 +4,7 @@
  * one membership row: no body of the group's earlier events is read.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { planJoin } from './groups-decide.ts';
+import { planOpen } from './groups-decide.ts';
 import { GROUP_SQL, type GroupRow, type MemberRow, type ShapeRow, toGroup } from './groups-sql.ts';
 import type {
   CooldownGate,
@@ -48,7 +48,7 @@ export class SqliteGroups implements GroupStore {
     if (!this.#prepared) {
       const out: Record<string, Statement> = {};
       for (const [name, sql] of Object.entries(GROUP_SQL)) {
-        if (name !== 'claimPostgres') out[name] = this.#db.prepare(sql);
+        if (!name.endsWith('Postgres')) out[name] = this.#db.prepare(sql);
       }
       this.#prepared = out as Prepared;
     }
@@ -162,44 +162,37 @@ function joinRows(q: Prepared, event: ShapedEvent, join: GroupJoin): ShapeOutcom
       return { route: join.route, outcome: 'cooldown', until: cooling.until };
     }
   }
-  const open = q.openGroup.get({ route: join.route, key: join.key }) as
-    | Pick<GroupRow, 'id' | 'count' | 'last_at' | 'fires_at' | 'deadline_at'>
+  const keyed = { route: join.route, key: join.key, at, lastEventId: event.id };
+  const joined = q.joinOpenSqlite.get({ ...keyed, max: join.max, waitMs: join.waitMs }) as
+    | { id: string; count: number; fires_at: number }
     | undefined;
-  const plan = planJoin(
-    open ? { count: open.count, lastAt: open.last_at, firesAt: open.fires_at, deadlineAt: open.deadline_at } : null,
-    at,
-    join,
-  );
   let groupId: string;
-  if (plan.opens) {
-    if (open && plan.closeOpen) q.closeGroup.run({ id: open.id });
+  let count: number;
+  let firesAt: number;
+  if (joined) {
+    ({ id: groupId, count, fires_at: firesAt } = joined);
+  } else {
+    // No group of this key takes events: none is open, or the open one's time has come (it fires
+    // without this event). The event opens the next group.
+    const stale = q.openGroup.get({ route: join.route, key: join.key }) as { id: string } | undefined;
+    if (stale) q.closeGroup.run({ id: stale.id });
+    const plan = planOpen(at, join);
     groupId = newId('grp', at);
     const inserted = q.insertGroup.run({
+      ...keyed,
       id: groupId,
-      route: join.route,
-      key: join.key,
       provider: event.provider,
       status: plan.status,
-      at,
       firesAt: plan.firesAt,
       deadlineAt: plan.deadlineAt,
-      lastEventId: event.id,
     });
     // One writer holds the file, and the open group was looked up in this transaction.
     if (inserted.changes !== 1) throw new Error(`route ${join.route}: an open group of key ${join.key} appeared during the join`);
-  } else {
-    groupId = open!.id;
-    q.joinGroup.run({
-      id: groupId,
-      count: plan.count,
-      lastAt: plan.lastAt,
-      firesAt: plan.firesAt,
-      status: plan.status,
-      lastEventId: event.id,
-    });
+    count = 1;
+    firesAt = plan.firesAt;
   }
-  q.insertShape.run({ ...base, outcome: 'grouped', groupId, position: plan.count, until: null });
-  return { route: join.route, outcome: 'grouped', groupId, count: plan.count, firesAt: plan.firesAt };
+  q.insertShape.run({ ...base, outcome: 'grouped', groupId, position: count, until: null });
+  return { route: join.route, outcome: 'grouped', groupId, count, firesAt };
 }
 
 function gateRows(s: Statements, q: Prepared, event: ShapedEvent, gate: CooldownGate): ShapeOutcome {

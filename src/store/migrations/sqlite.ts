@@ -166,7 +166,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
       -- One open group per route and key: the join finds it, and a racing second open fails.
       CREATE UNIQUE INDEX route_groups_open ON route_groups (route, key) WHERE status = 'open';
-      CREATE INDEX route_groups_due ON route_groups (fires_at, id) WHERE status IN ('open', 'closed', 'firing');
+      -- The groups that have not fired: a few per key at most, so the scheduler reads them all; an
+      -- index on fires_at would be rewritten by every join.
+      CREATE INDEX route_groups_waiting ON route_groups (status) WHERE status IN ('open', 'closed', 'firing');
       CREATE INDEX route_groups_fired ON route_groups (fired_at) WHERE status IN ('fired', 'cooldown');
 
       CREATE TABLE event_shapes (
