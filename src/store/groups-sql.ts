@@ -10,16 +10,23 @@ import type { GroupRecord, GroupStatus } from './groups-types.ts';
  * come yet. Every right-hand side reads the row as it was before the update.
  */
 function joinOpen(max: string, min: string): string {
+  // Two cases, so that the common one leaves `status` alone: an UPDATE that sets an indexed (or
+  // index-filtering) column rewrites those index entries even when the value does not change.
   return `
     UPDATE route_groups SET
       count = count + 1,
       last_at = ${max}(last_at, @at),
-      fires_at = CASE WHEN count + 1 >= @max THEN @at ELSE ${min}(${max}(last_at, @at) + @waitMs, deadline_at) END,
-      status = CASE WHEN count + 1 >= @max THEN 'closed' ELSE 'open' END,
+      fires_at = ${min}(${max}(last_at, @at) + @waitMs, deadline_at),
       last_event_id = @lastEventId
-    WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at
+    WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at AND count + 1 < @max
     RETURNING id, count, fires_at`;
 }
+
+/** The join of the event that fills the group to `max`: it fires at once and takes no more. */
+const JOIN_FILLING = `
+    UPDATE route_groups SET count = count + 1, last_at = CASE WHEN last_at > @at THEN last_at ELSE @at END, fires_at = @at, status = 'closed', last_event_id = @lastEventId
+    WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at AND count + 1 >= @max
+    RETURNING id, count, fires_at`;
 
 const NOT_FIRED = `status IN ('open', 'closed', 'firing')`;
 const DUE = `${NOT_FIRED} AND fires_at <= @now AND (status <> 'firing' OR lease_expires_at <= @now)`;
@@ -30,6 +37,7 @@ export const GROUP_SQL = {
   closeGroup: `UPDATE route_groups SET status = 'closed' WHERE id = @id AND status = 'open'`,
   joinOpenSqlite: joinOpen('MAX', 'MIN'),
   joinOpenPostgres: joinOpen('GREATEST', 'LEAST'),
+  joinFilling: JOIN_FILLING,
   insertGroup: `
     INSERT INTO route_groups (id, route, key, provider, status, count, first_at, last_at, fires_at, deadline_at, last_event_id)
     VALUES (@id, @route, @key, @provider, @status, 1, @at, @at, @firesAt, @deadlineAt, @lastEventId)

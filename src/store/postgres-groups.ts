@@ -152,13 +152,10 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
   for (let attempt = 1; ; attempt++) {
     // Concurrent joins of one key queue on the group's row lock; one claimed for firing meanwhile
     // no longer matches `status = 'open'` once its claim commits, and this event opens the next.
-    const joined = (
-      await rows<{ id: string; count: number; fires_at: number }>(client, GROUP_SQL.joinOpenPostgres, {
-        ...keyed,
-        max: join.max,
-        waitMs: join.waitMs,
-      })
-    )[0];
+    type Joined = { id: string; count: number; fires_at: number };
+    const joined =
+      (await rows<Joined>(client, GROUP_SQL.joinOpenPostgres, { ...keyed, max: join.max, waitMs: join.waitMs }))[0] ??
+      (await rows<Joined>(client, GROUP_SQL.joinFilling, { ...keyed, max: join.max }))[0];
     if (joined) {
       await changed(client, GROUP_SQL.insertShape, {
         ...base,

@@ -163,9 +163,10 @@ function joinRows(q: Prepared, event: ShapedEvent, join: GroupJoin): ShapeOutcom
     }
   }
   const keyed = { route: join.route, key: join.key, at, lastEventId: event.id };
-  const joined = q.joinOpenSqlite.get({ ...keyed, max: join.max, waitMs: join.waitMs }) as
-    | { id: string; count: number; fires_at: number }
-    | undefined;
+  type Joined = { id: string; count: number; fires_at: number } | undefined;
+  const joined =
+    (q.joinOpenSqlite.get({ ...keyed, max: join.max, waitMs: join.waitMs }) as Joined) ??
+    (q.joinFilling.get({ ...keyed, max: join.max }) as Joined);
   let groupId: string;
   let count: number;
   let firesAt: number;
