@@ -17,16 +17,18 @@ function joinOpen(max: string, min: string): string {
       count = count + 1,
       last_at = ${max}(last_at, @at),
       fires_at = ${min}(${max}(last_at, @at) + @waitMs, deadline_at),
+      prior_event_id = last_event_id,
       last_event_id = @lastEventId
     WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at AND count + 1 < @max
-    RETURNING id, count, fires_at`;
+    RETURNING id, count, fires_at, prior_event_id`;
 }
 
 /** The join of the event that fills the group to `max`: it fires at once and takes no more. */
 const JOIN_FILLING = `
-    UPDATE route_groups SET count = count + 1, last_at = CASE WHEN last_at > @at THEN last_at ELSE @at END, fires_at = @at, status = 'closed', last_event_id = @lastEventId
+    UPDATE route_groups SET count = count + 1, last_at = CASE WHEN last_at > @at THEN last_at ELSE @at END, fires_at = @at, status = 'closed',
+      prior_event_id = last_event_id, last_event_id = @lastEventId
     WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at AND count + 1 >= @max
-    RETURNING id, count, fires_at`;
+    RETURNING id, count, fires_at, prior_event_id`;
 
 const NOT_FIRED = `status IN ('open', 'closed', 'firing')`;
 const DUE = `${NOT_FIRED} AND fires_at <= @now AND (status <> 'firing' OR lease_expires_at <= @now)`;
@@ -43,8 +45,8 @@ export const GROUP_SQL = {
     VALUES (@id, @route, @key, @provider, @status, 1, @at, @at, @firesAt, @deadlineAt, @lastEventId)
     ON CONFLICT (route, key) WHERE status = 'open' DO NOTHING`,
   insertShape: `
-    INSERT INTO event_shapes (event_id, route, outcome, group_id, position, until)
-    VALUES (@eventId, @route, @outcome, @groupId, @position, @until)`,
+    INSERT INTO event_shapes (event_id, route, outcome, group_id, position, until, prev_event_id)
+    VALUES (@eventId, @route, @outcome, @groupId, @position, @until, @prevEventId)`,
   /** Takes the window when the key is not cooling down at @at; returns a row only then. */
   takeCooldown: `
     INSERT INTO route_cooldowns (route, key, until) VALUES (@route, @key, @until)
@@ -68,10 +70,12 @@ export const GROUP_SQL = {
   finishGroup: `
     UPDATE route_groups SET status = @status, fired_at = @now, cooldown_until = @cooldownUntil, lease_owner = NULL, lease_expires_at = NULL
     WHERE id = @id`,
-  members: `
-    SELECT e.id, e.dedup_key, e.event_type, e.received_at, e.headers, e.raw_body
+  groupHead: `SELECT route, last_event_id, count FROM route_groups WHERE id = @id`,
+  /** One link of a group's chain: the event, and the one that joined before it. */
+  member: `
+    SELECT e.id, e.dedup_key, e.event_type, e.received_at, e.headers, e.raw_body, s.prev_event_id
     FROM event_shapes s JOIN events e ON e.id = s.event_id
-    WHERE s.group_id = @id ORDER BY s.position`,
+    WHERE s.event_id = @eventId AND s.route = @route AND s.group_id = @groupId`,
   listOpen: `SELECT * FROM route_groups WHERE ${NOT_FIRED} ORDER BY fires_at, id LIMIT 1000`,
   listOpenOfRoute: `SELECT * FROM route_groups WHERE ${NOT_FIRED} AND route = @route ORDER BY fires_at, id LIMIT 1000`,
   openCounts: `SELECT route, COUNT(*) AS count FROM route_groups WHERE ${NOT_FIRED} GROUP BY route ORDER BY route`,
@@ -114,6 +118,7 @@ export interface ShapeRow extends Partial<GroupRow> {
 
 export interface MemberRow {
   id: string;
+  prev_event_id: string | null;
   dedup_key: string;
   event_type: string;
   received_at: number;

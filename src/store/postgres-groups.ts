@@ -6,7 +6,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { planOpen } from './groups-decide.ts';
-import { GROUP_SQL, type GroupRow, type MemberRow, type ShapeRow, toGroup } from './groups-sql.ts';
+import { GROUP_SQL, type GroupRow, type ShapeRow, toGroup } from './groups-sql.ts';
 import type {
   CooldownGate,
   EventShape,
@@ -26,7 +26,7 @@ import { newId } from './ids.ts';
 import { type PgValue, positional } from './postgres-params.ts';
 import { inTransaction } from './postgres-tx.ts';
 import { insertEventRows } from './postgres-writes.ts';
-import { toMember, toShape } from './sqlite-groups.ts';
+import { toShape, walkMembers } from './sqlite-groups.ts';
 import type { NewDelivery, NewEvent } from './types.ts';
 
 type Db = Pool | PoolClient;
@@ -102,7 +102,10 @@ export class PostgresGroups implements GroupStore {
   }
 
   async groupMembers(groupId: string): Promise<GroupMember[]> {
-    return (await rows<MemberRow>(this.#pool, GROUP_SQL.members, { id: groupId })).map(toMember);
+    // One connection, one snapshot: the chain is read as it stood when it was first looked at.
+    return inTransaction(this.#pool, 'read only snapshot', function walk(client) {
+      return walkMembers(groupId, async (sql, params) => (await rows(client, sql, params))[0] as never);
+    });
   }
 
   fireGroup(fire: GroupFire): Promise<FireResult> {
@@ -144,7 +147,14 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
   if (join.cooldownMs !== null) {
     const cooling = (await rows<{ until: number }>(client, GROUP_SQL.cooldownUntil, { route: join.route, key: join.key }))[0];
     if (cooling && cooling.until > at) {
-      await changed(client, GROUP_SQL.insertShape, { ...base, outcome: 'cooldown', groupId: null, position: null, until: cooling.until });
+      await changed(client, GROUP_SQL.insertShape, {
+        ...base,
+        outcome: 'cooldown',
+        groupId: null,
+        position: null,
+        until: cooling.until,
+        prevEventId: null,
+      });
       return { route: join.route, outcome: 'cooldown', until: cooling.until };
     }
   }
@@ -152,7 +162,7 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
   for (let attempt = 1; ; attempt++) {
     // Concurrent joins of one key queue on the group's row lock; one claimed for firing meanwhile
     // no longer matches `status = 'open'` once its claim commits, and this event opens the next.
-    type Joined = { id: string; count: number; fires_at: number };
+    type Joined = { id: string; count: number; fires_at: number; prior_event_id: string | null };
     const joined =
       (await rows<Joined>(client, GROUP_SQL.joinOpenPostgres, { ...keyed, max: join.max, waitMs: join.waitMs }))[0] ??
       (await rows<Joined>(client, GROUP_SQL.joinFilling, { ...keyed, max: join.max }))[0];
@@ -163,6 +173,7 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
         groupId: joined.id,
         position: joined.count,
         until: null,
+        prevEventId: joined.prior_event_id,
       });
       return { route: join.route, outcome: 'grouped', groupId: joined.id, count: joined.count, firesAt: joined.fires_at };
     }
@@ -183,7 +194,7 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
         deadlineAt: plan.deadlineAt,
       });
       if (inserted === 1) {
-        await changed(client, GROUP_SQL.insertShape, { ...base, outcome: 'grouped', groupId, position: 1, until: null });
+        await changed(client, GROUP_SQL.insertShape, { ...base, outcome: 'grouped', groupId, position: 1, until: null, prevEventId: null });
         return { route: join.route, outcome: 'grouped', groupId, count: 1, firesAt: plan.firesAt };
       }
     }
@@ -207,6 +218,7 @@ async function gateRows(client: PoolClient, event: ShapedEvent, gate: CooldownGa
       groupId: null,
       position: null,
       until,
+      prevEventId: null,
     });
     return { route: gate.route, outcome: 'cooldown', until };
   }

@@ -108,7 +108,11 @@ export class SqliteGroups implements GroupStore {
   }
 
   async groupMembers(groupId: string): Promise<GroupMember[]> {
-    return (this.#q.members.all({ id: groupId }) as MemberRow[]).map(toMember);
+    const q = this.#q;
+    return walkMembers(groupId, (sql, params) => {
+      const statement = sql === GROUP_SQL.groupHead ? q.groupHead : q.member;
+      return Promise.resolve(statement.get(params) as never);
+    });
   }
 
   fireGroup(fire: GroupFire): Promise<FireResult> {
@@ -158,20 +162,21 @@ function joinRows(q: Prepared, event: ShapedEvent, join: GroupJoin): ShapeOutcom
   if (join.cooldownMs !== null) {
     const cooling = q.cooldownUntil.get({ route: join.route, key: join.key }) as { until: number } | undefined;
     if (cooling && cooling.until > at) {
-      q.insertShape.run({ ...base, outcome: 'cooldown', groupId: null, position: null, until: cooling.until });
+      q.insertShape.run({ ...base, outcome: 'cooldown', groupId: null, position: null, until: cooling.until, prevEventId: null });
       return { route: join.route, outcome: 'cooldown', until: cooling.until };
     }
   }
   const keyed = { route: join.route, key: join.key, at, lastEventId: event.id };
-  type Joined = { id: string; count: number; fires_at: number } | undefined;
+  type Joined = { id: string; count: number; fires_at: number; prior_event_id: string | null } | undefined;
   const joined =
     (q.joinOpenSqlite.get({ ...keyed, max: join.max, waitMs: join.waitMs }) as Joined) ??
     (q.joinFilling.get({ ...keyed, max: join.max }) as Joined);
   let groupId: string;
   let count: number;
   let firesAt: number;
+  let prevEventId: string | null = null;
   if (joined) {
-    ({ id: groupId, count, fires_at: firesAt } = joined);
+    ({ id: groupId, count, fires_at: firesAt, prior_event_id: prevEventId } = joined);
   } else {
     // No group of this key takes events: none is open, or the open one's time has come (it fires
     // without this event). The event opens the next group.
@@ -192,7 +197,7 @@ function joinRows(q: Prepared, event: ShapedEvent, join: GroupJoin): ShapeOutcom
     count = 1;
     firesAt = plan.firesAt;
   }
-  q.insertShape.run({ ...base, outcome: 'grouped', groupId, position: count, until: null });
+  q.insertShape.run({ ...base, outcome: 'grouped', groupId, position: count, until: null, prevEventId });
   return { route: join.route, outcome: 'grouped', groupId, count, firesAt };
 }
 
@@ -201,7 +206,15 @@ function gateRows(s: Statements, q: Prepared, event: ShapedEvent, gate: Cooldown
   const taken = q.takeCooldown.get({ route: gate.route, key: gate.key, until: at + gate.forMs, at });
   if (taken === undefined) {
     const cooling = q.cooldownUntil.get({ route: gate.route, key: gate.key }) as { until: number };
-    q.insertShape.run({ eventId: event.id, route: gate.route, outcome: 'cooldown', groupId: null, position: null, until: cooling.until });
+    q.insertShape.run({
+      eventId: event.id,
+      route: gate.route,
+      outcome: 'cooldown',
+      groupId: null,
+      position: null,
+      until: cooling.until,
+      prevEventId: null,
+    });
     return { route: gate.route, outcome: 'cooldown', until: cooling.until };
   }
   for (const delivery of gate.deliveries) insertDeliveryRow(s, event.id, event.provider, event.eventType, delivery, at);
@@ -242,6 +255,26 @@ function insertDeliveryRow(s: Statements, eventId: string, provider: string, eve
     nextAttemptAt: d.nextAttemptAt,
     createdAt,
   });
+}
+
+type ReadOne = <R>(sql: string, params: Record<string, string>) => Promise<R | undefined>;
+
+/**
+ * A group's events, oldest first, from its chain: the group's last event, then each event's
+ * predecessor. At most count links are followed (a purged event ends the chain early).
+ */
+export async function walkMembers(groupId: string, readOne: ReadOne): Promise<GroupMember[]> {
+  const head = await readOne<{ route: string; last_event_id: string; count: number }>(GROUP_SQL.groupHead, { id: groupId });
+  if (!head) return [];
+  const members: GroupMember[] = [];
+  let next: string | null = head.last_event_id;
+  while (next !== null && members.length < head.count) {
+    const row: MemberRow | undefined = await readOne<MemberRow>(GROUP_SQL.member, { eventId: next, route: head.route, groupId });
+    if (!row) break;
+    members.push(toMember(row));
+    next = row.prev_event_id;
+  }
+  return members.reverse();
 }
 
 export function toMember(row: MemberRow): GroupMember {

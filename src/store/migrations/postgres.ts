@@ -125,6 +125,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         fires_at         bigint NOT NULL,
         deadline_at      bigint NOT NULL,
         last_event_id    text NOT NULL,
+        prior_event_id   text,
         fired_at         bigint,
         cooldown_until   bigint,
         lease_owner      text,
@@ -141,12 +142,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         event_id text COLLATE "C" NOT NULL REFERENCES events (id) ON DELETE CASCADE,
         route    text NOT NULL,
         outcome  text NOT NULL CHECK (outcome IN ('grouped', 'cooldown')),
-        group_id text COLLATE "C" REFERENCES route_groups (id) ON DELETE CASCADE,
+        group_id text COLLATE "C",
         position integer,
         until    bigint,
+        prev_event_id text COLLATE "C",
         PRIMARY KEY (event_id, route)
       );
-      CREATE INDEX event_shapes_group ON event_shapes (group_id, position);
+      -- A group's events are a chain from its last event back (prev_event_id), read once when it
+      -- fires: an index by group would take a write on a different page for every join (one
+      -- page per open group), the chain only appends.
 
       CREATE TABLE route_cooldowns (
         route text NOT NULL,

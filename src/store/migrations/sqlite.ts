@@ -159,6 +159,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         fires_at         INTEGER NOT NULL,
         deadline_at      INTEGER NOT NULL,
         last_event_id    TEXT NOT NULL,
+        prior_event_id   TEXT,
         fired_at         INTEGER,
         cooldown_until   INTEGER,
         lease_owner      TEXT,
@@ -175,12 +176,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
         route    TEXT NOT NULL,
         outcome  TEXT NOT NULL CHECK (outcome IN ('grouped', 'cooldown')),
-        group_id TEXT REFERENCES route_groups (id) ON DELETE CASCADE,
+        group_id TEXT,
         position INTEGER,
         until    INTEGER,
+        prev_event_id TEXT,
         PRIMARY KEY (event_id, route)
       ) WITHOUT ROWID;
-      CREATE INDEX event_shapes_group ON event_shapes (group_id, position);
+      -- A group's events are a chain from its last event back (prev_event_id), read once when it
+      -- fires: an index by group would take a write on a different page for every join (one
+      -- page per open group), the chain only appends.
 
       CREATE TABLE route_cooldowns (
         route TEXT NOT NULL,
