@@ -13,6 +13,8 @@ import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
+import { createInspectorPage, type InspectorFiles } from './inspector.ts';
+import { createInspectorApi } from './inspector-api.ts';
 
 export interface AdminOptions {
   /** The bearer token; the caller mounts nothing when it is unset or empty. */
@@ -22,6 +24,8 @@ export interface AdminOptions {
   /** Wake the delivery worker after a replay (runtime.notifyWorker). */
   readonly notifyWorker: () => void;
   readonly now?: () => number;
+  /** The inspector's files (read from web/ and node_modules when absent). */
+  readonly inspectorFiles?: InspectorFiles;
 }
 
 /** The token to protect /admin with, or null when the admin API must not exist. */
@@ -34,7 +38,10 @@ export function createAdminRouter(options: AdminOptions): Router {
   const { store, logger } = options;
   const now = options.now ?? Date.now;
   const router = express.Router();
+  // The inspector's page and modules hold no data: they load before the token is asked for.
+  router.use(createInspectorPage(options.inspectorFiles));
   router.use(createAdminAuth(options.token));
+  router.use(createInspectorApi({ store, now }));
 
   router.get('/events', async function listEvents(req: Request, res: Response) {
     const page = await store.listEvents(eventFilterFrom(req.query, now()));
