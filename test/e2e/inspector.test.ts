@@ -241,9 +241,65 @@ describeWithBrowser('inspector in a real browser', () => {
     await page.close();
   }, 90_000);
 
+  /** Presses Tab until `focused` (a page expression) is true: proves the control is reachable by keyboard. */
+  async function tabUntil(page: Page, focused: string, max = 40): Promise<void> {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate<boolean>(focused)) return;
+    }
+    throw new Error(`keyboard: ${focused} was not reached in ${max} Tab presses`);
+  }
+
+  it('works by keyboard alone: sign in, search, open an event, reach its routine session link', async () => {
+    const { page } = await openPage({ width: 1200, height: 900 });
+    // The token field has the focus when the page opens.
+    await page.keyboard.type(ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Events' }).waitFor();
+
+    await tabUntil(page, "document.activeElement?.id === 'f-q'");
+    await page.keyboard.type('ord_1002');
+    await page.keyboard.press('Enter');
+    await waitUntil(async () => (await page.locator('ul.events a').count()) === 1, 10_000, 'the search to narrow the list');
+    await tabUntil(page, "document.activeElement?.textContent === 'ord_1002'");
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Event ord_1002' }).waitFor();
+    await tabUntil(page, "document.activeElement?.textContent === 'Routine session'");
+    expect(await page.evaluate<string>('document.activeElement.href')).toBe('https://claude.ai/code/session_01DemoInspector');
+    await page.close();
+  }, 60_000);
+
   it('asked nothing of any other origin and broke no Content-Security-Policy rule', () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((u) => !u.startsWith(`${router.url}/`))).toEqual([]);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('inspector without HOOKGATE_ADMIN_TOKEN', () => {
+  it('does not exist: the page and its files answer 404 like the rest of /admin', async () => {
+    const dir = tempDir('hookgate-inspector-off-');
+    const file = dir.write(
+      'routes.yaml',
+      `version: 1
+store: sqlite:./data/off.db
+providers:
+  shop:
+    verify: { type: none }
+targets:
+  t: { url: "http://127.0.0.1:9/none" }
+routes:
+  - { name: r, from: shop, events: ["*"], map: "$", to: t }
+`,
+    );
+    const router = await startRouter(['-c', file], {});
+    try {
+      for (const url of ['/admin/', '/admin', '/admin/assets/app.js', '/admin/assets/preact.js', '/admin/events']) {
+        expect((await fetch(`${router.url}${url}`, { redirect: 'manual' })).status, url).toBe(404);
+      }
+    } finally {
+      await router.stop();
+      dir.remove();
+    }
   });
 });
