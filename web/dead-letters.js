@@ -60,7 +60,7 @@ function DeadList({ items, onReplayed }) {
     ${items.map(
       (d) => html`<li key=${d.id} class="card">
         <p>
-          <a href=${`#/events/${encodeURIComponent(d.event_id)}`}>${d.route} → ${d.target}</a>
+          <a href=${`#/events/${encodeURIComponent(d.event_id)}`}>${d.route} → ${d.target}</a>${' '}
           <span class=${`badge ${statusWord(d)}`}>${statusWord(d)}</span>
         </p>
         <p class="reason">${deadReasonText(d.dead_reason)}${d.error ? html`: <code>${d.error}</code>` : null}</p>

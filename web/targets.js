@@ -19,9 +19,11 @@ async function loadTargets() {
 }
 
 function health(t) {
-  if (t.pause?.state === 'open' || (t.pause && t.pause.paused_until === null)) return { word: 'paused', cls: 'dead' };
-  if (t.pause) return { word: t.pause.state ?? 'paused', cls: 'pending' };
+  // A pause whose cool-down ran out is half open: the next delivery is the probe.
+  if (t.pause?.state === 'half_open') return { word: 'half open', cls: 'pending' };
+  if (t.pause) return { word: 'paused', cls: 'dead' };
   if (t.pending > 0 && (t.oldest_pending_age_ms ?? 0) > 60_000) return { word: 'backlog', cls: 'pending' };
+  if (t.dead > 0) return { word: 'dead letters', cls: 'dead' };
   return { word: 'ok', cls: 'delivered' };
 }
 
@@ -30,6 +32,7 @@ export function TargetsView() {
   return html`
     <section aria-labelledby="targets-title">
       <h2 id="targets-title" tabindex="-1">Targets</h2>
+      <p class="muted">Targets with deliveries waiting, in flight, dead or paused; the others have nothing outstanding.</p>
       ${error ? html`<p class="error" role="alert">${error.message}</p>` : null}
       ${data && data.length === 0 ? html`<p class="empty">No target has anything queued, dead or paused.</p>` : null}
       <ul class="targets">

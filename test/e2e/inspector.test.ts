@@ -20,6 +20,8 @@ const SECRET = 'inspector-shop-secret';
 const ADMIN_TOKEN = 'inspector-admin-token-5f2c9a';
 const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
 const FAILING_KEY = 'ord_1004';
+/** A big order whose routine fire answers 502 until recovery: a run may have started (`unknown`). */
+const UNKNOWN_KEY = 'ord_1003';
 
 function config(): string {
   return `version: 1
@@ -52,7 +54,8 @@ function signed(body: object): { payload: string; headers: Record<string, string
   return { payload, headers: { 'x-signature': `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}` } };
 }
 
-const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
+// Skipped on a machine without chromium, except in CI (.ci/run installs it and requires it).
+const describeWithBrowser = existsSync(CHROMIUM) || process.env.HOOKGATE_E2E_BROWSER === 'required' ? describe : describe.skip;
 
 describeWithBrowser('inspector in a real browser', () => {
   let sink: Sink;
@@ -72,14 +75,17 @@ describeWithBrowser('inspector in a real browser', () => {
       if (ref === FAILING_KEY && !recovered) return { status: 500, body: '{"error":"warehouse API offline"}' };
       return { status: 200, body: '{"ok":true}' };
     });
-    sink.on('/routines/trig_01demo/fire', () => ({
-      status: 200,
-      body: JSON.stringify({
-        type: 'routine_fire',
-        claude_code_session_id: 'session_01DemoInspector',
-        claude_code_session_url: 'https://claude.ai/code/session_01DemoInspector',
-      }),
-    }));
+    sink.on('/routines/trig_01demo/fire', (req) => {
+      if (req.body.includes(UNKNOWN_KEY) && !recovered) return { status: 502, body: 'Bad Gateway' };
+      return {
+        status: 200,
+        body: JSON.stringify({
+          type: 'routine_fire',
+          claude_code_session_id: 'session_01DemoInspector',
+          claude_code_session_url: 'https://claude.ai/code/session_01DemoInspector',
+        }),
+      };
+    });
     dir = tempDir('hookgate-inspector-');
     const file = dir.write('routes.yaml', config());
     router = await startRouter(['-c', file], {
@@ -93,6 +99,7 @@ describeWithBrowser('inspector in a real browser', () => {
       { kind: 'order.paid', ref: 'ord_1001', total: 40 },
       { kind: 'order.paid', ref: 'ord_1002', total: 2500 },
       { kind: 'order.refunded', ref: 'ord_0998', total: 15 },
+      { kind: 'order.paid', ref: UNKNOWN_KEY, total: 5000 },
       {
         kind: 'order.paid',
         ref: FAILING_KEY,
@@ -105,14 +112,14 @@ describeWithBrowser('inspector in a real browser', () => {
       const { payload, headers } = signed(order);
       expect((await router.post('shop', payload, headers)).status).toBe(202);
     }
-    // The failing delivery is dead (both attempts answered 500) before the browser looks.
+    // Both failures are dead letters (500 twice; a routine's 502 at once, as unknown) before the browser looks.
     await waitUntil(
       async () => {
         const res = await fetch(`${router.url}/admin/deliveries?status=dead`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-        return ((await res.json()) as { items: unknown[] }).items.length === 1;
+        return ((await res.json()) as { items: unknown[] }).items.length === 2;
       },
       20_000,
-      'the dead letter',
+      'the dead letters',
     );
 
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -151,8 +158,10 @@ describeWithBrowser('inspector in a real browser', () => {
     page.on('request', (r) => requested.push(r.url()));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('response', (r) => {
-      // The wrong-token sign-in is the one refusal this test causes on purpose.
-      if (r.status() >= 400 && r.status() !== 401) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+      // The wrong-token sign-in is the one refusal this test causes on purpose; a router without
+      // budgets or groups answers 404 there, which the Budgets view shows as "none".
+      const expected = r.status() === 401 || (r.status() === 404 && /\/admin\/(budgets|groups)$/.test(r.url()));
+      if (r.status() >= 400 && !expected) problems.push(`HTTP ${r.status()} for ${r.url()}`);
     });
     page.on('console', (m) => {
       if (m.type() === 'error' && !/status of 40[14]/.test(m.text())) problems.push(`console: ${m.text()}`);
@@ -186,9 +195,27 @@ describeWithBrowser('inspector in a real browser', () => {
     // Every event is listed, newest first, as a link whose text holds its dedup key.
     await page.getByRole('link', { name: FAILING_KEY }).waitFor();
     const keys = await page.locator('ul.events a').allTextContents();
-    expect(keys).toEqual([FAILING_KEY, 'ord_0998', 'ord_1002', 'ord_1001']);
-    await page.locator('.chart-summary').filter({ hasText: '4 events' }).waitFor();
+    expect(keys).toEqual([FAILING_KEY, UNKNOWN_KEY, 'ord_0998', 'ord_1002', 'ord_1001']);
+    await page.locator('.chart-summary').filter({ hasText: '5 events' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-events.png'), fullPage: true });
+
+    // Dead letters: the bulk replay shows what it would re-queue first, and only then asks.
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
+    await page.locator('ul.dead-list').getByRole('link', { name: 'ship-order → fulfilment' }).waitFor();
+    await page.locator('ul.dead-list').getByRole('link', { name: 'triage-big-orders → triage-routine' }).waitFor();
+    await page.getByRole('button', { name: /^Preview replay/ }).click();
+    await page.getByText('1 delivery would be re-queued').waitFor();
+    expect(await page.locator('ul.plan li').allTextContents()).toEqual([expect.stringContaining('ship-order → fulfilment')]);
+    await page.getByRole('button', { name: 'Replay 1 delivery' }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-dead-letters.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('link', { name: 'Budgets' }).click();
+    await page.getByText('No budgets configured.').waitFor();
+    await page.getByRole('link', { name: 'Targets' }).click();
+    await page.getByRole('heading', { name: /fulfilment/ }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-targets.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Events' }).click();
 
     await page.getByLabel('Search').fill(FAILING_KEY);
     await page.getByLabel('Search').press('Enter');
@@ -240,6 +267,28 @@ describeWithBrowser('inspector in a real browser', () => {
     expect(dead.scroll).toBeLessThanOrEqual(dead.client);
     await page.close();
   }, 90_000);
+
+  it('asks before replaying an unknown outcome (a run may have started), and replays only when confirmed', async () => {
+    const { page } = await openPage({ width: 1200, height: 900 });
+    await signIn(page);
+    await page.getByLabel('Search').fill(UNKNOWN_KEY);
+    await page.getByLabel('Search').press('Enter');
+    await page.getByRole('link', { name: UNKNOWN_KEY }).click();
+    const delivery = page.getByRole('article', { name: 'Delivery triage-big-orders to triage-routine, unknown' });
+    await delivery.waitFor();
+    const fires = () => sink.received('/routines/trig_01demo/fire').filter((r) => r.body.includes(UNKNOWN_KEY)).length;
+    expect(fires()).toBe(1);
+
+    await delivery.getByRole('button', { name: 'Replay' }).click();
+    await delivery.getByText('may have started a run already').waitFor();
+    await delivery.getByRole('button', { name: 'Cancel' }).click();
+    await delivery.getByRole('button', { name: 'Replay' }).click();
+    await delivery.getByRole('button', { name: 'Replay anyway' }).click();
+    await page.getByRole('article', { name: 'Delivery triage-big-orders to triage-routine, delivered' }).waitFor({ timeout: 20_000 });
+    // Cancel sent nothing; the confirmed replay fired the routine exactly once more.
+    expect(fires()).toBe(2);
+    await page.close();
+  }, 60_000);
 
   /** Presses Tab until `focused` (a page expression) is true: proves the control is reachable by keyboard. */
   async function tabUntil(page: Page, focused: string, max = 40): Promise<void> {
