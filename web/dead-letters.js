@@ -73,12 +73,15 @@ function DeadList({ items, onReplayed }) {
 
 function BulkReplay({ filters, onDone }) {
   const [which, setWhich] = useState('dead');
-  const [plan, setPlan] = useState(null);
+  const [planned, setPlanned] = useState(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState(null);
   const planRef = useRef(null);
+  // A preview holds only for the choices it was made with.
+  const scopeKey = JSON.stringify([filters.target, filters.route, which]);
+  const plan = planned?.key === scopeKey ? planned.result : null;
+  const setPlan = (result) => setPlanned(result === null ? null : { key: scopeKey, result });
 
-  useEffect(() => setPlan(null), [filters.target, filters.route, which]);
   useEffect(() => {
     if (plan) planRef.current?.focus();
   }, [plan]);

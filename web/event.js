@@ -9,7 +9,16 @@ import { ReplayButton } from './replay.js';
 import { useData } from './use-data.js';
 
 export function EventView({ id }) {
-  const { data: event, error, reload, loading } = useData(() => api(`events/${encodeURIComponent(id)}`), [id], 2500);
+  // Quick while a delivery is on its way (after a replay, say), slower once all have settled.
+  const {
+    data: event,
+    error,
+    reload,
+    loading,
+  } = useData(() => api(`events/${encodeURIComponent(id)}`), [id], 2000, {
+    when: (e) => e.deliveries.every((d) => statusWord(d) !== 'pending'),
+    everyMs: 10_000,
+  });
 
   return html`
     <section aria-labelledby="event-title">

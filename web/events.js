@@ -3,7 +3,7 @@
 import { api, withQuery } from './api.js';
 import { ActivityChart } from './chart.js';
 import { ago, clock } from './format.js';
-import { useEffect, useState } from './hooks.js';
+import { useEffect, useRef, useState } from './hooks.js';
 import { html } from './html.js';
 import { useData } from './use-data.js';
 
@@ -72,7 +72,15 @@ export function EventsView() {
 
 function Filters({ filters, onApply }) {
   const [draft, setDraft] = useState(filters);
-  useEffect(() => setDraft(filters), [JSON.stringify(filters)]);
+  // Follow filters changed from outside (Clear). Only on a real change: effects run after a frame,
+  // and resetting the draft on mount would drop what was typed before that frame.
+  const shown = useRef(JSON.stringify(filters));
+  useEffect(() => {
+    const text = JSON.stringify(filters);
+    if (text === shown.current) return;
+    shown.current = text;
+    setDraft(filters);
+  }, [JSON.stringify(filters)]);
   const field = (name) => ({
     value: draft[name],
     onInput: (e) => setDraft((d) => ({ ...d, [name]: e.currentTarget.value })),

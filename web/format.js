@@ -1,11 +1,13 @@
 // Small pure helpers for showing API values.
 
-/** The status word SPEC fixes: pending, delivered, dead, unknown (a routine may have started). */
+/**
+ * The status word a delivery shows: pending (in flight too), delivered, dead, or unknown (dead
+ * because a routine may have started a run). A status this page does not know is shown as is.
+ */
 export function statusWord(delivery) {
   if (delivery.status === 'pending' || delivery.status === 'in_flight') return 'pending';
-  if (delivery.status === 'delivered') return 'delivered';
-  if (delivery.status === 'dead' && delivery.dead_reason === 'unknown') return 'unknown';
-  return 'dead';
+  if (delivery.status === 'dead') return delivery.dead_reason === 'unknown' ? 'unknown' : 'dead';
+  return delivery.status;
 }
 
 export function canReplay(delivery) {

@@ -3,6 +3,8 @@
 import { pretty } from './format.js';
 import { html } from './html.js';
 
+const TREE_LIMIT = 200_000;
+
 function Leaf({ value }) {
   if (value === null) return html`<span class="j-null">null</span>`;
   if (typeof value === 'string') return html`<span class="j-string">${JSON.stringify(value)}</span>`;
@@ -28,11 +30,14 @@ function Node({ name, value, depth }) {
 export function JsonView({ value, label }) {
   if (value === null || value === undefined) return html`<p class="muted">No body.</p>`;
   if (typeof value === 'string') return html`<pre class="code" aria-label=${label}>${value}</pre>`;
+  // A tree of tens of thousands of nodes would stall the tab: large bodies are shown as text.
+  const text = pretty(value);
+  if (text.length > TREE_LIMIT) return html`<pre class="code" aria-label=${label}>${text}</pre>`;
   return html`
     <ul class="json" aria-label=${label}><${Node} value=${value} depth=${0} /></ul>
     <details class="raw">
       <summary>Pretty-printed JSON</summary>
-      <pre class="code">${pretty(value)}</pre>
+      <pre class="code">${text}</pre>
     </details>
   `;
 }
