@@ -53,6 +53,8 @@ function Main({ route }) {
   // A new view moves focus to its heading, so keyboard and screen reader users land on it.
   useEffect(() => {
     ref.current?.querySelector('h2')?.focus();
+    const label = route.id ? `Event ${route.id}` : (VIEWS.find((v) => v.path === route.view)?.label ?? 'Events');
+    document.title = `${label} · hookgate inspector`;
   }, [route.view, route.id]);
   let content;
   if (route.view === 'events' && route.id) content = html`<${EventView} id=${route.id} />`;
