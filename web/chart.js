@@ -1,6 +1,7 @@
 // Events and deliveries per minute over the last hours, as a small SVG (no chart library):
 // bars for events received, a line for deliveries delivered, red ticks for dead letters.
 import { api, withQuery } from './api.js';
+import { fillBuckets } from './chart-data.js';
 import { plural } from './format.js';
 import { useState } from './hooks.js';
 import { html } from './html.js';
@@ -13,19 +14,6 @@ const SPANS = [
 ];
 const W = 600;
 const H = 120;
-
-/** Every bucket from since to until, zeros where the API listed nothing. */
-export function fillBuckets(stats) {
-  const step = stats.bucket_seconds * 1000;
-  const start = Date.parse(stats.since);
-  const end = Date.parse(stats.until);
-  const byTime = new Map(stats.items.map((b) => [Date.parse(b.at), b]));
-  const out = [];
-  for (let t = start; t < end; t += step) {
-    out.push(byTime.get(t) ?? { at: new Date(t).toISOString(), events: 0, ignored: 0, delivered: 0, dead: 0 });
-  }
-  return out;
-}
 
 export function ActivityChart() {
   const [span, setSpan] = useState('3h');
