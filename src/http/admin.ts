@@ -8,10 +8,12 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
+import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
 import { createInspectorPage, type InspectorFiles } from './inspector.ts';
 import { createInspectorApi } from './inspector-api.ts';
@@ -24,6 +26,8 @@ export interface AdminOptions {
   /** Wake the delivery worker after a replay (runtime.notifyWorker). */
   readonly notifyWorker: () => void;
   readonly now?: () => number;
+  /** The current config, for reroutes; without it the reroute endpoints are not mounted. */
+  readonly config?: () => CompiledConfig;
   /** The inspector's files (read from web/ and node_modules when absent). */
   readonly inspectorFiles?: InspectorFiles;
 }
@@ -138,6 +142,8 @@ export function createAdminRouter(options: AdminOptions): Router {
     if (count > 0) options.notifyWorker();
     res.status(202).json({ replayed: count });
   });
+
+  if (options.config) mountReroute(router, { store, logger, config: options.config, notifyWorker: options.notifyWorker, now });
 
   router.use(function adminNotFound(req: Request, res: Response) {
     res.status(404).json({ error: `no admin endpoint ${req.method} ${req.baseUrl}${req.path}` });

@@ -134,6 +134,20 @@ export interface EventFilter {
   readonly search?: string;
 }
 
+export interface Reroute {
+  readonly configSha256: string;
+  /** The reasons of the routes that did not match (stored as on ingest). */
+  readonly ignored: readonly IgnoredReason[];
+  /** Creation time of the new deliveries. */
+  readonly now: number;
+}
+
+export interface RerouteResult {
+  /** Ids of the deliveries added; a (route, target) the event had already is skipped. */
+  readonly added: readonly string[];
+  readonly status: EventStatus;
+}
+
 export interface DeliveryFilter {
   /** `pending` here also covers in-flight deliveries. */
   readonly status?: 'pending' | 'delivered' | 'dead';
@@ -212,6 +226,12 @@ export interface Store {
    * Resolves only after the commit is durable. Two concurrent calls with the same key store once.
    */
   insertEvent(event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult>;
+  /**
+   * Route a stored event again (admin reroute): adds the deliveries whose (route, target) the
+   * event does not have yet, in one transaction, and records the config and reasons it was routed
+   * under. The event becomes `accepted` once it has any delivery. Null when there is no such event.
+   */
+  rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null>;
   /** Targets that have pending deliveries due at `now` (nextAttemptAt <= now). */
   dueTargets(now: number): Promise<string[]>;
   /** Earliest nextAttemptAt among pending deliveries, or null: lets the worker sleep precisely. */
