@@ -6,6 +6,7 @@ import { useState } from './hooks.js';
 import { html } from './html.js';
 import { JsonView } from './json-tree.js';
 import { ReplayButton } from './replay.js';
+import { RerouteButton } from './reroute.js';
 import { useData } from './use-data.js';
 
 export function EventView({ id }) {
@@ -45,6 +46,7 @@ function EventBody({ event, reload }) {
     <section aria-labelledby="routes-title">
       <h3 id="routes-title">Routes</h3>
       <${RouteOutcomes} event=${event} />
+      <${RerouteButton} event=${event} onRerouted=${reload} />
     </section>
 
     <section aria-labelledby="deliveries-title">

@@ -290,6 +290,25 @@ describeWithBrowser('inspector in a real browser', () => {
     await page.close();
   }, 60_000);
 
+  it('routes an ignored event again after routes.yaml gains a route for it, and shows the new delivery', async () => {
+    const { payload, headers } = signed({ kind: 'order.cancelled', ref: 'ord_0997', total: 12 });
+    expect((await router.post('shop', payload, headers)).status).toBe(200);
+    const { page } = await openPage({ width: 1200, height: 900 });
+    await signIn(page);
+    await page.getByRole('link', { name: 'ord_0997' }).click();
+    await page.getByText('event type "order.cancelled" is not in events').first().waitFor();
+
+    dir.write(
+      'routes.yaml',
+      `${config()}  - { name: cancellations, from: shop, events: [order.cancelled], map: '{"ref": ref}', to: fulfilment }\n`,
+    );
+    await waitUntil(() => router.logs.some((l) => l.msg === 'config reloaded'), 15_000, 'the config reload');
+    await page.getByRole('button', { name: 'Route again' }).click();
+    await page.getByRole('status').filter({ hasText: 'Routed again: 1 new delivery.' }).waitFor();
+    await page.getByRole('article', { name: 'Delivery cancellations to fulfilment, delivered' }).waitFor({ timeout: 20_000 });
+    await page.close();
+  }, 60_000);
+
   /** Presses Tab until `focused` (a page expression) is true: proves the control is reachable by keyboard. */
   async function tabUntil(page: Page, focused: string, max = 40): Promise<void> {
     for (let i = 0; i < max; i++) {
