@@ -175,6 +175,15 @@ describeWithBrowser('inspector in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
+  /** Form controls without an accessible name (a label, aria-label, or a button's text). */
+  async function unlabelled(page: Page): Promise<string[]> {
+    return page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => el.tagName === 'BUTTON'
+        ? el.textContent.trim() === '' && !el.getAttribute('aria-label')
+        : el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.outerHTML.slice(0, 120))`);
+  }
+
   /** True when the page is no wider than the window (nothing to scroll sideways). */
   async function fitsWidth(page: Page): Promise<{ scroll: number; client: number }> {
     // A string: the test is type-checked without the DOM's types.
@@ -244,13 +253,14 @@ describeWithBrowser('inspector in a real browser', () => {
     await page.close();
   }, 120_000);
 
-  it('fits a 390 px wide phone on the list, the event and the dead letters views', async () => {
+  it('fits a 390 px wide phone on the list, the event and the dead letters views, with a name on every control', async () => {
     const { page } = await openPage({ width: 390, height: 844 });
     expect(await fitsWidth(page)).toMatchObject({ scroll: 390 });
     await signIn(page);
     await page.getByRole('link', { name: FAILING_KEY }).waitFor();
     const list = await fitsWidth(page);
     expect(list.scroll).toBeLessThanOrEqual(list.client);
+    expect(await unlabelled(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-phone-events.png'), fullPage: true });
 
     await page.getByRole('link', { name: FAILING_KEY }).click();
@@ -259,12 +269,14 @@ describeWithBrowser('inspector in a real browser', () => {
     await page.evaluate("for (const d of document.querySelectorAll('details')) d.open = true");
     const event = await fitsWidth(page);
     expect(event.scroll).toBeLessThanOrEqual(event.client);
+    expect(await unlabelled(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-phone-event.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Dead letters' }).click();
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
     const dead = await fitsWidth(page);
     expect(dead.scroll).toBeLessThanOrEqual(dead.client);
+    expect(await unlabelled(page)).toEqual([]);
     await page.close();
   }, 90_000);
 
