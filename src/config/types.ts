@@ -11,6 +11,8 @@ export interface RateLimitConfig {
 }
 
 export interface ServerConfig {
+  /** Listen address; default 127.0.0.1. */
+  readonly host?: string;
   readonly port?: number;
   /** A size such as `1mb`. Default 1mb. */
   readonly bodyLimit?: string;
@@ -39,6 +41,8 @@ export interface RetryConfig {
   readonly maxAttempts?: number;
   readonly initialDelay?: string;
   readonly maxDelay?: string;
+  /** Age after which a delivery still not delivered is dead-lettered as expired (default 3d). */
+  readonly maxAge?: string;
 }
 
 export interface TargetRateLimitConfig extends RateLimitConfig {

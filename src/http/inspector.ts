@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
+import { sendError } from './reply.ts';
 
 /** web/ beside src/ (or dist/): both are two folders below the package root. */
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
@@ -133,7 +134,7 @@ export function createInspectorPage(files: InspectorFiles = loadInspectorFiles()
   router.get('/assets/:name', function inspectorAsset(req: Request, res: Response) {
     const file = files.assets.get(String(req.params.name));
     if (file === undefined) {
-      res.status(404).json({ error: `no inspector file ${req.params.name}` });
+      sendError(res, 'NOT_FOUND', `no inspector file ${req.params.name}`);
       return;
     }
     send(req, res, file);

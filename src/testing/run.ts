@@ -1,16 +1,13 @@
 /**
  * `hookgate test`: loads routes.yaml leniently (CI has no secrets), compiles it once with a
  * throwaway secret per provider, and pushes every case through `ingest` — the very function the
- * HTTP ingress calls — against one in-memory SQLite store per test file. No network.
+ * HTTP ingress calls — each case against its own empty in-memory SQLite store. No network.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../config/diagnostic.ts';
-import { hasErrors } from '../config/diagnostic.ts';
-import { loadConfigFile } from '../config/load.ts';
-import { compileConfig } from '../pipeline/compile.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
-import { openStore } from '../store/open.ts';
+import { loadAndCompile } from '../server/load-config.ts';
 import { findTestFiles } from './find-test-files.ts';
 import { parseTestFile } from './parse-test-file.ts';
 import { tally } from './report.ts';
@@ -52,7 +49,6 @@ export async function runConfigTests(options: RunOptions): Promise<RunReport> {
   const configPath = path.resolve(cwd, options.config);
   // The loader resolves against process.cwd() and names the file as given in its messages.
   const given = cwd === process.cwd() ? options.config : configPath;
-  const loaded = loadConfigFile(given, { mode: 'lenient', ...(options.env ? { env: options.env } : {}) });
   const secrets = throwawaySecrets();
   const fail = (diagnostics: readonly Diagnostic[]): RunReport => ({
     config: configPath,
@@ -63,18 +59,13 @@ export async function runConfigTests(options: RunOptions): Promise<RunReport> {
     passed: 0,
     failed: 0,
   });
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return fail(loaded.diagnostics);
-  let config: CompiledConfig;
-  try {
-    config = compileConfig(
-      loaded.config,
-      { path: loaded.absPath, dir: loaded.dir, sha256: loaded.sha256 },
-      { secretOverride: secrets.override },
-    );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return fail([...loaded.diagnostics, { file: loaded.file, line: 0, col: 0, severity: 'error', code: 'compile', message }]);
-  }
+  const result = loadAndCompile(given, {
+    mode: 'lenient',
+    ...(options.env ? { env: options.env } : {}),
+    compile: { secretOverride: secrets.override },
+  });
+  if (!result.ok || result.config === null) return fail(result.diagnostics);
+  const { loaded, config } = result;
 
   const paths = options.paths.length > 0 ? options.paths : [path.join(loaded.dir, 'tests')];
   const found = findTestFiles(paths, cwd);
@@ -101,7 +92,7 @@ export async function runConfigTests(options: RunOptions): Promise<RunReport> {
   };
 }
 
-/** One test file: its own fresh in-memory store, so `duplicate` is about this file alone. */
+/** One test file, its cases in order (each in its own store: see runCase). */
 export async function runTestFile(
   file: string,
   config: CompiledConfig,
@@ -116,16 +107,11 @@ export async function runTestFile(
   }
   const parsed = parseTestFile(file, text);
   if (parsed.problems.length > 0) return { file, problems: parsed.problems, cases: [] };
-  const store = await openStore('sqlite::memory:');
   const cases: CaseResult[] = [];
-  try {
-    for (const testCase of parsed.cases) {
-      const result = await runCase(testCase, config, secrets, store);
-      cases.push(result);
-      onCase?.(result);
-    }
-  } finally {
-    await store.close();
+  for (const testCase of parsed.cases) {
+    const result = await runCase(testCase, config, secrets);
+    cases.push(result);
+    onCase?.(result);
   }
   return { file, problems: [], cases };
 }
