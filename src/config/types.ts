@@ -1,5 +1,5 @@
 /**
- * The shape of routes.yaml after ${ENV} interpolation (spec section 2). schemas/routes.schema.json
+ * The shape of routes.yaml after ${ENV} interpolation. schemas/routes.schema.json
  * is the authority for what is allowed; these types mirror it and a test keeps them in step.
  */
 
