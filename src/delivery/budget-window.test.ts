@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BudgetUnit } from './budget-window.ts';
+import type { BudgetUnit, BudgetWindow } from './budget-window.ts';
 import { budgetWindow, heldUntil, pauseUntil, pickOldestFirst, unitCounts, unitSpent } from './budget-window.ts';
 
 const PER = 1_000;
@@ -201,10 +201,10 @@ describe('pauseUntil', () => {
 });
 
 describe('heldUntil', () => {
-  const full = { used: 3, room: 0, nextRoomAt: 5_000 };
+  const full: BudgetWindow = { used: 3, room: 0, nextRoomAt: 5_000 };
   const allInFlight = { used: 3, room: 0, nextRoomAt: null };
   const open = { used: 1, room: 2, nextRoomAt: null };
-  const cases: Array<[string, typeof full, number | null, number]> = [
+  const cases: Array<[string, BudgetWindow, number | null, number]> = [
     ['full: until a unit leaves', full, null, 5_000],
     ['full of in-flight units: look again soon', allInFlight, null, 1_250],
     ['paused, with room: until the pause ends', open, 9_000, 9_000],
