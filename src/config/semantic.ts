@@ -7,6 +7,7 @@ import type { CheckContext } from './check-context.ts';
 import { entries, finding, isRecord, items } from './check-context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
+import { budgetChecks } from './semantic-budgets.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
 import { didYouMean } from './suggest.ts';
@@ -27,6 +28,8 @@ export const SEMANTIC_CODES = [
   'verify-none',
   'literal-secret',
   'no-secret',
+  'unknown-budget',
+  'unused-budget',
 ] as const;
 
 export type SemanticCode = (typeof SEMANTIC_CODES)[number];
@@ -39,6 +42,7 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...eventPatternChecks(data, ctx),
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
+    ...budgetChecks(data, ctx),
   ];
 }
 

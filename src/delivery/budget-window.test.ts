@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetUnit, BudgetWindow } from './budget-window.ts';
-import { budgetWindow, heldUntil, pauseUntil, pickOldestFirst, unitCounts, unitSpent } from './budget-window.ts';
+import { budgetWindow, heldUntil, pauseUntil, planBudgetClaim, unitCounts, unitSpent } from './budget-window.ts';
 
 const PER = 1_000;
 
@@ -106,50 +106,65 @@ describe('budgetWindow', () => {
   });
 });
 
-describe('pickOldestFirst', () => {
+describe('planBudgetClaim', () => {
   const a1 = { id: 'dlv_a1', target: 'a', createdAt: 1 };
   const a2 = { id: 'dlv_a2', target: 'a', createdAt: 4 };
   const b1 = { id: 'dlv_b1', target: 'b', createdAt: 2 };
   const b2 = { id: 'dlv_b2', target: 'b', createdAt: 3 };
   const all = [a2, b2, a1, b1];
-  const cases: Array<[string, Array<[string, number]>, number, string[]]> = [
+  const cases: Array<[string, Array<[string, number]>, number, string[], string[]]> = [
+    // name, caps, room, picked, over
     [
-      'oldest first across targets',
+      'oldest first across targets; the rest is over',
       [
         ['a', 5],
         ['b', 5],
       ],
       3,
       ['dlv_a1', 'dlv_b1', 'dlv_b2'],
+      ['dlv_a2'],
     ],
     [
-      'no room, nothing',
+      'no room: everything is over',
       [
         ['a', 5],
         ['b', 5],
       ],
       0,
       [],
+      ['dlv_a1', 'dlv_b1', 'dlv_b2', 'dlv_a2'],
     ],
     [
-      'a target at its cap is skipped, the next oldest goes',
+      'a target at its cap waits its turn while room is left',
       [
         ['a', 1],
         ['b', 5],
       ],
-      3,
+      4,
       ['dlv_a1', 'dlv_b1', 'dlv_b2'],
+      [],
     ],
     [
-      'a target that cannot send now gives its turn away',
+      'after the room is used up, even a capped target is over',
+      [
+        ['a', 1],
+        ['b', 5],
+      ],
+      2,
+      ['dlv_a1', 'dlv_b1'],
+      ['dlv_b2', 'dlv_a2'],
+    ],
+    [
+      'a target that cannot send now gives its turn away (and is over once the room is gone)',
       [
         ['a', 0],
         ['b', 5],
       ],
       2,
       ['dlv_b1', 'dlv_b2'],
+      ['dlv_a2'],
     ],
-    ['a target not listed sends nothing', [['b', 1]], 4, ['dlv_b1']],
+    ['a target without a cap takes no part', [['b', 1]], 4, ['dlv_b1'], []],
     [
       'room beyond the candidates',
       [
@@ -158,17 +173,20 @@ describe('pickOldestFirst', () => {
       ],
       10,
       ['dlv_a1', 'dlv_b1', 'dlv_b2', 'dlv_a2'],
+      [],
     ],
   ];
-  it.each(cases)('%s', (_name, caps, room, expected) => {
-    expect(pickOldestFirst(all, new Map(caps), room).map((c) => c.id)).toEqual(expected);
+  it.each(cases)('%s', (_name, caps, room, picked, over) => {
+    const plan = planBudgetClaim(all, new Map(caps), room);
+    expect(plan.picked.map((c) => c.id)).toEqual(picked);
+    expect(plan.over.map((c) => c.id)).toEqual(over);
   });
 
   it('breaks a tie in creation time by id', () => {
     const x = { id: 'dlv_2', target: 'a', createdAt: 5 };
     const y = { id: 'dlv_1', target: 'b', createdAt: 5 };
     expect(
-      pickOldestFirst(
+      planBudgetClaim(
         [x, y],
         new Map([
           ['a', 1],
@@ -176,7 +194,7 @@ describe('pickOldestFirst', () => {
         ]),
         1,
       ),
-    ).toEqual([y]);
+    ).toEqual({ picked: [y], over: [x] });
   });
 });
 

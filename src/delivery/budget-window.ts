@@ -57,23 +57,38 @@ export interface BudgetCandidate {
   readonly createdAt: number;
 }
 
+export interface BudgetPlan<C> {
+  /** To send now: the oldest due ones that fit the room and their target's cap. */
+  readonly picked: C[];
+  /** Found the budget's room used up: held (or dropped) until the window has room. */
+  readonly over: C[];
+}
+
 /**
- * The deliveries to send now: the oldest due ones across every target of the budget, at most
- * `room` in all and at most `caps[target]` of each target (what that target can take right now:
- * its free concurrency, one for a paced target). The rest wait.
+ * Which due deliveries to send now: the oldest across every target of the budget, at most `room`
+ * in all and at most `caps[target]` of each target (what that target can take right now: its
+ * free concurrency, one for a paced target). A delivery whose target is at its cap while room is
+ * left just waits its turn; one that comes after the room is used up is over the budget. Targets
+ * without a cap take no part.
  */
-export function pickOldestFirst<C extends BudgetCandidate>(candidates: readonly C[], caps: ReadonlyMap<string, number>, room: number): C[] {
+export function planBudgetClaim<C extends BudgetCandidate>(
+  candidates: readonly C[],
+  caps: ReadonlyMap<string, number>,
+  room: number,
+): BudgetPlan<C> {
   const left = new Map(caps);
   const picked: C[] = [];
-  const ordered = [...candidates].sort(byAge);
-  for (const candidate of ordered) {
-    if (picked.length >= room) break;
-    const cap = left.get(candidate.target) ?? 0;
-    if (cap <= 0) continue;
-    left.set(candidate.target, cap - 1);
-    picked.push(candidate);
+  const over: C[] = [];
+  for (const candidate of [...candidates].sort(byAge)) {
+    const cap = left.get(candidate.target);
+    if (cap === undefined) continue;
+    if (picked.length >= room) over.push(candidate);
+    else if (cap > 0) {
+      left.set(candidate.target, cap - 1);
+      picked.push(candidate);
+    }
   }
-  return picked;
+  return { picked, over };
 }
 
 function byAge(a: BudgetCandidate, b: BudgetCandidate): number {
