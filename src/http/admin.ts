@@ -122,7 +122,9 @@ export function createAdminRouter(options: AdminOptions): Router {
     const { filter, dryRun } = bulkReplayFrom(typeof req.body === 'string' ? req.body : '', now());
     const count = await store.replayMatching(filter, now(), dryRun);
     if (dryRun) {
-      res.json({ count });
+      // The deliveries it would re-queue, newest first (one page; `count` covers them all).
+      const page = await store.listDeliveries({ ...filter, replayable: true });
+      res.json({ count, items: page.items.map(deliverySummaryView) });
       return;
     }
     logger.info({ filter, replayed: count }, 'deliveries replayed (admin API)');

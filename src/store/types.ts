@@ -6,7 +6,8 @@
 export type EventStatus = 'accepted' | 'ignored';
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
 /** Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision. */
-export type DeadReason = 'rejected' | 'exhausted' | 'unknown' | 'map_error' | 'target_missing';
+export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing'] as const;
+export type DeadReason = (typeof DEAD_REASONS)[number];
 export type AttemptOutcome = 'success' | 'retry' | 'dead' | 'unknown';
 
 export interface IgnoredReason {
@@ -135,6 +136,13 @@ export interface DeliveryFilter {
   readonly route?: string;
   readonly target?: string;
   readonly since?: number;
+  /** Dead reason (`unknown`, `exhausted`, ...). */
+  readonly reason?: string;
+  /**
+   * Only what a bulk replay would re-queue: delivered and dead deliveries, leaving `unknown`
+   * outcomes out unless `reason` names them (a routine run may already have started).
+   */
+  readonly replayable?: boolean;
   readonly limit?: number;
   readonly cursor?: string;
 }
