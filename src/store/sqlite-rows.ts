@@ -33,6 +33,8 @@ export interface DeliveryRow {
   updated_at: number;
   lease_owner: string | null;
   lease_expires_at: number | null;
+  held_by?: string | null;
+  held_until?: number | null;
 }
 
 export interface AttemptRow {
@@ -85,6 +87,8 @@ export function toDelivery(row: DeliveryRow): Delivery {
     updatedAt: row.updated_at,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
+    heldBy: row.held_by ?? null,
+    heldUntil: row.held_until ?? null,
   };
 }
 

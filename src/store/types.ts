@@ -1,3 +1,5 @@
+import type { BudgetStore } from './budget-types.ts';
+
 /**
  * The one store interface. sqlite.ts is the default backend; postgres.ts implements the same
  * contract for many replicas. Every method is async so both fit. Times are epoch milliseconds.
@@ -6,7 +8,7 @@
 export type EventStatus = 'accepted' | 'ignored';
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
 /** Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision. */
-export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing'] as const;
+export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'over_budget'] as const;
 export type DeadReason = (typeof DEAD_REASONS)[number];
 export type AttemptOutcome = 'success' | 'retry' | 'dead' | 'unknown';
 
@@ -75,6 +77,9 @@ export interface Delivery {
   readonly updatedAt: number;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
+  /** The budget that holds this pending delivery back (its window is full or paused), and until when. */
+  readonly heldBy?: string | null;
+  readonly heldUntil?: number | null;
 }
 
 export interface NewAttempt {
@@ -178,7 +183,7 @@ export interface TargetQueueStats {
   readonly oldestPendingAgeMs: number | null;
 }
 
-export interface Store {
+export interface Store extends BudgetStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Create or upgrade the schema. Idempotent. */
   migrate(): Promise<void>;
