@@ -6,8 +6,10 @@
  */
 
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { budgetViews } from '../delivery/budget-view.ts';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { CompiledBudget } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
@@ -22,6 +24,8 @@ export interface AdminOptions {
   /** Wake the delivery worker after a replay (runtime.notifyWorker). */
   readonly notifyWorker: () => void;
   readonly now?: () => number;
+  /** The budgets of the config in force (GET /admin/budgets). */
+  readonly budgets?: () => readonly CompiledBudget[];
 }
 
 /** The token to protect /admin with, or null when the admin API must not exist. */
@@ -89,6 +93,11 @@ export function createAdminRouter(options: AdminOptions): Router {
     );
     options.notifyWorker();
     res.status(202).json({ replayed });
+  });
+
+  router.get('/budgets', async function listBudgets(_req: Request, res: Response) {
+    const budgets = options.budgets?.() ?? [];
+    res.json({ items: budgetViews(budgets, await store.budgetStats(budgets, now())) });
   });
 
   router.get('/targets', async function listPausedTargets(_req: Request, res: Response) {
