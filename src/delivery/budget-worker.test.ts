@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import type { CompiledBudget, CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
 import { newId } from '../store/ids.ts';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite.ts';
+import { BudgetClaimLog, HELD_LOG_EVERY_MS } from './budget-worker.ts';
 import { closeSharedDispatcher } from './send.ts';
 import { DeliveryWorker } from './worker.ts';
 
@@ -230,5 +231,24 @@ describe('DeliveryWorker with a budget', () => {
       'the other target delivered in the same window',
     );
     expect((await store.budgetStats([{ name: 'runs', perMs: 60_000 }], Date.now()))[0]?.used).toBe(1);
+  });
+});
+
+describe('BudgetClaimLog', () => {
+  const budget: CompiledBudget = { name: 'runs', limit: 15, perMs: 86_400_000, over: 'hold', targets: ['a'] };
+  const claim = (held: number) => ({ claimed: [], held, heldUntil: 5_000, dropped: [], used: 15, pausedUntil: null });
+
+  it('writes one held line per budget per interval during a storm, counting every delivery held since the last', () => {
+    const { logger, entries } = lines();
+    const log = new BudgetClaimLog(logger);
+    log.claimed(budget, claim(3), 1_000);
+    log.claimed(budget, claim(2), 2_000);
+    log.claimed(budget, claim(0), 3_000);
+    log.claimed(budget, claim(4), 1_000 + HELD_LOG_EVERY_MS);
+    const held = entries().filter((e) => e.msg === 'budget full: deliveries held');
+    expect(held.map((e) => [e.level, e.budget, e.held, e.used, e.limit])).toEqual([
+      [40, 'runs', 3, 15, 15],
+      [40, 'runs', 6, 15, 15],
+    ]);
   });
 });

@@ -36,35 +36,59 @@ export class BudgetWants {
   }
 }
 
-/** The warn lines of one budget claim: deliveries held or dropped. */
-export function logBudgetClaim(logger: Logger, budget: CompiledBudget, claim: BudgetClaim): void {
-  if (claim.held > 0) {
-    logger.warn(
+/** A storm at a full budget holds new deliveries on every pass: one held line per budget this often. */
+export const HELD_LOG_EVERY_MS = 10_000;
+
+/**
+ * The warn lines of budget claims: deliveries held (at most one line per budget per
+ * HELD_LOG_EVERY_MS, counting every delivery held since the last one) and each one dropped.
+ */
+export class BudgetClaimLog {
+  readonly #logger: Logger;
+  readonly #last = new Map<string, { at: number; held: number }>();
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  claimed(budget: CompiledBudget, claim: BudgetClaim, now: number): void {
+    if (claim.held > 0) this.#held(budget, claim, now);
+    for (const delivery of claim.dropped) {
+      this.#logger.warn(
+        {
+          budget: budget.name,
+          eventId: delivery.eventId,
+          deliveryId: delivery.id,
+          route: delivery.route,
+          target: delivery.target,
+          used: claim.used,
+          limit: budget.limit,
+          outcome: 'dead',
+          deadReason: 'over_budget',
+        },
+        'budget full: delivery dropped',
+      );
+    }
+  }
+
+  #held(budget: CompiledBudget, claim: BudgetClaim, now: number): void {
+    const last = this.#last.get(budget.name);
+    const held = (last?.held ?? 0) + claim.held;
+    if (last && now - last.at < HELD_LOG_EVERY_MS) {
+      this.#last.set(budget.name, { at: last.at, held });
+      return;
+    }
+    this.#last.set(budget.name, { at: now, held: 0 });
+    this.#logger.warn(
       {
         budget: budget.name,
-        held: claim.held,
+        held,
         used: claim.used,
         limit: budget.limit,
         until: claim.heldUntil === null ? undefined : new Date(claim.heldUntil).toISOString(),
         pausedUntil: claim.pausedUntil === null ? undefined : new Date(claim.pausedUntil).toISOString(),
       },
       claim.pausedUntil === null ? 'budget full: deliveries held' : 'budget paused: deliveries held',
-    );
-  }
-  for (const delivery of claim.dropped) {
-    logger.warn(
-      {
-        budget: budget.name,
-        eventId: delivery.eventId,
-        deliveryId: delivery.id,
-        route: delivery.route,
-        target: delivery.target,
-        used: claim.used,
-        limit: budget.limit,
-        outcome: 'dead',
-        deadReason: 'over_budget',
-      },
-      'budget full: delivery dropped',
     );
   }
 }

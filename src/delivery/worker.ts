@@ -11,7 +11,7 @@ import type { CompiledBudget, CompiledConfig, CompiledTarget } from '../pipeline
 import { DEFAULTS } from '../pipeline/types.ts';
 import type { BudgetTargetCap } from '../store/budget-types.ts';
 import type { AttemptOutcome, DeadReason, Delivery, NewAttempt, Store, TargetPause, Transition } from '../store/types.ts';
-import { BUDGET_RECHECK_MS, BudgetWants, budgetOf, logBudgetClaim, returnBudgetUnit, settleBudgetAttempt } from './budget-worker.ts';
+import { BUDGET_RECHECK_MS, BudgetClaimLog, BudgetWants, budgetOf, returnBudgetUnit, settleBudgetAttempt } from './budget-worker.ts';
 import { attemptHealth, CircuitBreakers, pauseState } from './circuit-breaker.ts';
 import { type AnyTargetLimiter, createMemoryLimiter, defaultMarginMs, pacingIntervalMs } from './rate-limit.ts';
 import { send as defaultSend, type SendErrorKind } from './send.ts';
@@ -93,6 +93,7 @@ export class DeliveryWorker {
   readonly #probing = new Set<string>();
   /** Deliveries in flight that spent a unit of a budget, by delivery id: the budget's name. */
   readonly #budgeted = new Map<string, string>();
+  readonly #budgetLog: BudgetClaimLog;
   #pauses: { readonly at: number; readonly byTarget: ReadonlyMap<string, TargetPause> } | null = null;
 
   constructor(options: DeliveryWorkerOptions) {
@@ -107,6 +108,7 @@ export class DeliveryWorker {
     this.#random = options.random ?? Math.random;
     this.#send = options.send ?? defaultSend;
     this.#onAttempt = options.onAttempt;
+    this.#budgetLog = new BudgetClaimLog(this.#logger);
   }
 
   /** Deliveries being sent right now by this worker. */
@@ -267,7 +269,7 @@ export class DeliveryWorker {
       workerId: this.workerId,
       recheckMs: BUDGET_RECHECK_MS,
     });
-    logBudgetClaim(this.#logger, budget, claim);
+    this.#budgetLog.claimed(budget, claim, this.#now());
     const targets = this.#getConfig().targets;
     let launched = 0;
     for (const delivery of claim.claimed) {

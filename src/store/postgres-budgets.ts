@@ -30,10 +30,13 @@ const SQL = {
   dropOld: `DELETE FROM budget_units WHERE budget = $1 AND ends_at IS NOT NULL AND ends_at <= $2`,
   pause: `SELECT until FROM budget_pauses WHERE budget = $1`,
   units: `SELECT spent_at, ends_at FROM budget_units WHERE budget = $1`,
+  /** Two scans the partial indexes answer (deliveries_pending, deliveries_leases), not one OR. */
   candidates: `
     SELECT id, target, created_at, status FROM deliveries
-    WHERE target = ANY($1::text[])
-      AND ((status = 'pending' AND next_attempt_at <= $2) OR (status = 'in_flight' AND lease_expires_at <= $2))`,
+    WHERE status = 'pending' AND target = ANY($1::text[]) AND next_attempt_at <= $2
+    UNION ALL
+    SELECT id, target, created_at, status FROM deliveries
+    WHERE status = 'in_flight' AND target = ANY($1::text[]) AND lease_expires_at <= $2`,
   reserve: `
     INSERT INTO budget_units (budget, delivery_id, worker_id, claim_token, spent_at, ends_at)
     SELECT $1, NULL, $2, $3, $4, NULL FROM generate_series(1, $5::int)`,

@@ -64,10 +64,13 @@ export function prepareBudgetStatements(db: Database): BudgetStatements {
     dropOld: stmt(`DELETE FROM budget_units WHERE budget = @budget AND ends_at IS NOT NULL AND ends_at <= @before`),
     pause: stmt(`SELECT until FROM budget_pauses WHERE budget = @budget`),
     units: stmt(`SELECT spent_at, ends_at FROM budget_units WHERE budget = @budget`),
+    // Two index range scans (deliveries_claim), not one OR that would read every row of the target.
     candidates: stmt(`
       SELECT id, target, created_at, status FROM deliveries
-      WHERE target = @target
-        AND ((status = 'pending' AND next_attempt_at <= @now) OR (status = 'in_flight' AND lease_expires_at <= @now))`),
+      WHERE status = 'pending' AND target = @target AND next_attempt_at <= @now
+      UNION ALL
+      SELECT id, target, created_at, status FROM deliveries
+      WHERE status = 'in_flight' AND target = @target AND lease_expires_at <= @now`),
     reserve: stmt(`
       INSERT INTO budget_units (budget, delivery_id, worker_id, claim_token, spent_at, ends_at)
       VALUES (@budget, @deliveryId, @workerId, @token, @now, NULL)`),
