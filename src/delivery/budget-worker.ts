@@ -100,10 +100,11 @@ export interface BudgetAttempt {
 }
 
 /**
- * After an attempt of a delivery claimed through `budget`: end its unit (kept, or given back for
- * a 429 or a request that never connected), and pause the whole budget on a 429 until its
- * Retry-After (60 s without one). A store error is logged, not thrown: an unsettled unit is
- * counted as spent when the next claim finds it, which never lets the budget be exceeded.
+ * After an attempt of a delivery claimed through `budget`: end its unit (kept, or given back when
+ * the target refused for now or the request never connected), and pause the whole budget when the
+ * target refused for now (`rateLimited`: its kind's verdict on a 429) until its Retry-After (60 s
+ * without one). A store error is logged, not thrown: an unsettled unit is counted as spent when
+ * the next claim finds it, which never lets the budget be exceeded.
  */
 export async function settleBudgetAttempt(
   store: Store,
@@ -113,13 +114,15 @@ export async function settleBudgetAttempt(
   workerId: string,
   result: BudgetAttempt,
   at: number,
+  rateLimited: boolean,
 ): Promise<void> {
+  const spent = !rateLimited && unitSpent(result);
   try {
-    await store.settleBudgetUnit(delivery.id, workerId, unitSpent(result), at);
+    await store.settleBudgetUnit(delivery.id, workerId, spent, at);
   } catch (error) {
     logger.error({ err: error, budget, deliveryId: delivery.id }, 'could not record the budget unit of an attempt');
   }
-  if (result.statusCode !== 429) return;
+  if (!rateLimited) return;
   const until = pauseUntil(result.retryAfterMs, at);
   try {
     await store.pauseBudget(budget, until, `target ${delivery.target} answered 429`, at);

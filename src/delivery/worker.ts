@@ -368,7 +368,8 @@ export class DeliveryWorker {
     const budget = this.#budgeted.get(delivery.id);
     if (budget !== undefined) {
       this.#budgeted.delete(delivery.id);
-      await settleBudgetAttempt(this.#store, this.#logger, budget, delivery, this.workerId, result, finishedAt);
+      const rateLimited = result.statusCode === 429;
+      await settleBudgetAttempt(this.#store, this.#logger, budget, delivery, this.workerId, result, finishedAt, rateLimited);
     }
 
     if (this.#shuttingDown && signal.aborted && result.statusCode === null) {
