@@ -205,6 +205,26 @@ describe('DeliveryWorker with a budget', () => {
     expect(entries().some((e) => e.msg === 'budget paused: a target answered 429' && e.target === 'a' && e.level === 40)).toBe(true);
   });
 
+  it('over: drop dead-letters what the window has no room for as over_budget, with no attempt, and logs each', async () => {
+    const { logger, entries } = lines();
+    const ids = await enqueue('a', 3);
+    start(config({ limit: 1, perMs: 60_000, over: 'drop' }, target('a', `${sink.url}/a`)), logger);
+    const done = await poll(
+      () => Promise.all(ids.map((id) => store.getDelivery(id))),
+      (all) => all.every((d) => d?.status === 'delivered' || d?.status === 'dead'),
+      'every delivery delivered or dropped',
+    );
+    expect(done.map((d) => d?.status).sort()).toEqual(['dead', 'dead', 'delivered']);
+    const dropped = done.filter((d) => d?.status === 'dead');
+    expect(dropped.every((d) => d?.deadReason === 'over_budget' && d.attempts.length === 0)).toBe(true);
+    expect(sink.requests).toHaveLength(1);
+    await poll(
+      async () => entries().filter((e) => e.msg === 'budget full: delivery dropped').length,
+      (n) => n === 2,
+      'two drop lines',
+    );
+  });
+
   it('a request that never connected gives its unit back, so the other target still gets its turn in the window', async () => {
     // A port that refuses connections: listen, note the port, close.
     const closed = createServer();
