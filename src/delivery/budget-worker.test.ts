@@ -205,6 +205,28 @@ describe('DeliveryWorker with a budget', () => {
     expect(entries().some((e) => e.msg === 'budget paused: a target answered 429' && e.target === 'a' && e.level === 40)).toBe(true);
   });
 
+  it('a 429 with Retry-After: 3600 pauses the budget for an hour and spends no attempt', async () => {
+    sink.on('/a', () => ({ status: 429, headers: { 'retry-after': '3600' } }));
+    const [id] = await enqueue('a', 1);
+    start(config({ limit: 15, perMs: 86_400_000, over: 'hold' }, target('a', `${sink.url}/a`)));
+    await sink.waitFor((requests) => requests.length === 1);
+    const refusedAt = sink.requests[0]!.at;
+    const delivery = await poll(
+      () => store.getDelivery(id!),
+      (d) => d?.attempts.length === 1,
+      'the refused attempt recorded',
+    );
+    expect(delivery).toMatchObject({ status: 'pending', attemptsInRound: 0, attemptCount: 1 });
+    expect(delivery?.nextAttemptAt).toBeGreaterThanOrEqual(refusedAt + 3_599_000);
+    const stats = await poll(
+      () => store.budgetStats([{ name: 'runs', perMs: 86_400_000 }], Date.now()),
+      (all) => all[0]?.pausedUntil !== null,
+      'the budget paused',
+    );
+    expect(stats[0]?.pausedUntil).toBeGreaterThanOrEqual(refusedAt + 3_599_000);
+    expect(stats[0]?.used).toBe(0);
+  });
+
   it('over: drop dead-letters what the window has no room for as over_budget, with no attempt, and logs each', async () => {
     const { logger, entries } = lines();
     const ids = await enqueue('a', 3);
