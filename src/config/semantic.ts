@@ -8,7 +8,9 @@ import { entries, finding, isRecord, items } from './check-context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
 import { budgetChecks } from './semantic-budgets.ts';
+import { eventCatalogChecks } from './semantic-events.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
+import { targetKindChecks } from './semantic-targets.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -30,6 +32,10 @@ export const SEMANTIC_CODES = [
   'no-secret',
   'unknown-budget',
   'unused-budget',
+  'unknown-function',
+  'filter-bare-path',
+  'unknown-event',
+  'routine-auth',
 ] as const;
 
 export type SemanticCode = (typeof SEMANTIC_CODES)[number];
@@ -43,6 +49,8 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
     ...budgetChecks(data, ctx),
+    ...eventCatalogChecks(data, ctx),
+    ...targetKindChecks(data, ctx),
   ];
 }
 

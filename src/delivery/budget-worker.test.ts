@@ -37,11 +37,11 @@ afterEach(async () => {
 function target(name: string, url: string, overrides: Partial<CompiledTarget> = {}): CompiledTarget {
   return {
     name,
-    kind: 'http',
+    kind: 'url',
     url,
     headers: { 'content-type': 'application/json' },
     timeoutMs: 5_000,
-    retry: { maxAttempts: 5, initialDelayMs: 50, maxDelayMs: 200 },
+    retry: { maxAttempts: 5, initialDelayMs: 50, maxDelayMs: 200, maxAgeMs: 86_400_000 },
     rateLimit: null,
     circuitBreaker: null,
     concurrency: 10,
@@ -257,7 +257,9 @@ describe('DeliveryWorker with a budget', () => {
     const [down] = await enqueue('down', 1);
     const cfg = config(
       { limit: 1, perMs: 60_000, over: 'hold' },
-      target('down', `http://127.0.0.1:${port}/x`, { retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 100 } }),
+      target('down', `http://127.0.0.1:${port}/x`, {
+        retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 100, maxAgeMs: 86_400_000 },
+      }),
       target('up', `${sink.url}/up`),
     );
     start(cfg);

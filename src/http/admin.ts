@@ -9,11 +9,12 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { budgetViews } from '../delivery/budget-view.ts';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CompiledBudget } from '../pipeline/types.ts';
+import type { CompiledBudget, CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
+import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
 
 export interface AdminOptions {
@@ -26,6 +27,8 @@ export interface AdminOptions {
   readonly now?: () => number;
   /** The budgets of the config in force (GET /admin/budgets). */
   readonly budgets?: () => readonly CompiledBudget[];
+  /** The current config, for reroutes; without it the reroute endpoints are not mounted. */
+  readonly config?: () => CompiledConfig;
 }
 
 /** The token to protect /admin with, or null when the admin API must not exist. */
@@ -140,6 +143,8 @@ export function createAdminRouter(options: AdminOptions): Router {
     if (count > 0) options.notifyWorker();
     res.status(202).json({ replayed: count });
   });
+
+  if (options.config) mountReroute(router, { store, logger, config: options.config, notifyWorker: options.notifyWorker, now });
 
   router.use(function adminNotFound(req: Request, res: Response) {
     res.status(404).json({ error: `no admin endpoint ${req.method} ${req.baseUrl}${req.path}` });

@@ -10,20 +10,14 @@ import jsonata from 'jsonata';
 import type { RoutesFile, TargetConfig } from '../config/types.ts';
 import { compileBudgets } from '../delivery/budget-config.ts';
 import { SetupError } from '../errors.ts';
-import { createVerifier, secretHeadersFor } from '../providers/registry.ts';
+import { secretHeaderSet } from '../providers/redaction.ts';
+import { createVerifier } from '../providers/registry.ts';
 import type { VerifyOptionsBase } from '../providers/types.ts';
+import { kindOfConfig } from '../targets/registry.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
 import { compileEventPatterns } from './match-event.ts';
 import { routeIndexFor } from './route-index.ts';
-import {
-  ANTHROPIC_VERSION,
-  type CompiledConfig,
-  type CompiledProvider,
-  type CompiledRoute,
-  type CompiledTarget,
-  DEFAULTS,
-  ROUTINE_DEFAULT_BETA,
-} from './types.ts';
+import { type CompiledConfig, type CompiledProvider, type CompiledRoute, type CompiledTarget, DEFAULTS } from './types.ts';
 
 export interface CompileMeta {
   readonly path: string;
@@ -36,9 +30,6 @@ export interface CompileOptions {
   readonly secretOverride?: (providerName: string, verify: VerifyOptionsBase) => VerifyOptionsBase;
 }
 
-/** Headers never stored or logged, whatever the provider. */
-const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
-
 export function compileConfig(file: RoutesFile, meta: CompileMeta, options: CompileOptions = {}): CompiledConfig {
   const providers = new Map<string, CompiledProvider>();
   for (const [name, provider] of Object.entries(file.providers)) {
@@ -48,7 +39,7 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
       type: verify.type,
       options: verify,
       verifier: createVerifier(verify),
-      secretHeaders: new Set([...ALWAYS_SECRET_HEADERS, ...secretHeadersFor(verify).map((h) => h.toLowerCase())]),
+      secretHeaders: secretHeaderSet(verify),
       eventExpr: provider.event === undefined ? null : compileJsonata(provider.event, `providers.${name}.event`),
       idExpr: provider.id === undefined ? null : compileJsonata(provider.id, `providers.${name}.id`),
     });
@@ -115,40 +106,23 @@ export function resolveStoreUrl(url: string, dir: string): string {
 
 function compileTarget(name: string, target: TargetConfig): CompiledTarget {
   const where = `targets.${name}`;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  for (const [key, value] of Object.entries(target.headers ?? {})) headers[key.toLowerCase()] = value;
-  let url: string;
-  let kind: CompiledTarget['kind'];
-  if (target.routine) {
-    kind = 'routine';
-    url = target.routine.url;
-    headers.authorization = `Bearer ${target.routine.token}`;
-    headers['anthropic-version'] = ANTHROPIC_VERSION;
-    headers['anthropic-beta'] = target.routine.beta ?? ROUTINE_DEFAULT_BETA;
-  } else if (target.url !== undefined) {
-    kind = 'http';
-    url = target.url;
-  } else {
-    throw new SetupError(`${where}: needs either url or routine`);
-  }
-  if (target.auth?.bearer !== undefined) headers.authorization = `Bearer ${target.auth.bearer}`;
-  if (target.auth?.basic) {
-    const { username, password } = target.auth.basic;
-    headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  }
+  const kind = kindOfConfig(target);
+  if (!kind) throw new SetupError(`${where}: needs either url or routine`);
+  const { url, headers } = kind.endpoint(target);
   const retry = target.retry ?? {};
   const limit = target.rateLimit;
   return Object.freeze({
     name,
-    kind,
+    kind: kind.name,
     url,
-    headers: Object.freeze(headers),
+    headers,
     timeoutMs: target.timeout === undefined ? DEFAULTS.timeoutMs : requireDuration(target.timeout, `${where}.timeout`),
     retry: Object.freeze({
       maxAttempts: retry.maxAttempts ?? DEFAULTS.maxAttempts,
       initialDelayMs:
         retry.initialDelay === undefined ? DEFAULTS.initialDelayMs : requireDuration(retry.initialDelay, `${where}.retry.initialDelay`),
       maxDelayMs: retry.maxDelay === undefined ? DEFAULTS.maxDelayMs : requireDuration(retry.maxDelay, `${where}.retry.maxDelay`),
+      maxAgeMs: retry.maxAge === undefined ? DEFAULTS.maxAgeMs : requireDuration(retry.maxAge, `${where}.retry.maxAge`),
     }),
     rateLimit:
       limit?.requests !== undefined && limit.per !== undefined

@@ -8,9 +8,12 @@
 
 import type { PoolClient, QueryResultRow } from 'pg';
 import { Pool } from 'pg';
+import { createPgLimiter } from '../delivery/pg-limiter.ts';
+import { STORE_BACKENDS } from './backends.ts';
 import { claimThroughBudget } from './budget-claim.ts';
 import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
 import { pageLimit, pageOf } from './cursor.ts';
+import { LOST_SEND_ERROR } from './lost-send.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
 import {
   bindOnPostgres,
@@ -24,6 +27,7 @@ import { resolvePostgresConfig } from './postgres-config.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import type { PgQuery, PgValue } from './postgres-params.ts';
 import { withWhere } from './postgres-params.ts';
+import { rerouteRows } from './postgres-reroute.ts';
 import type { DeliveryRow, PgEventRow } from './postgres-rows.ts';
 import { toDelivery, toEvent } from './postgres-rows.ts';
 import { SQL } from './postgres-sql.ts';
@@ -43,7 +47,11 @@ import type {
   NewDelivery,
   NewEvent,
   Page,
+  Reroute,
+  RerouteResult,
+  SharedLimiter,
   Store,
+  StoreCapabilities,
   StoredEvent,
   TargetPause,
   TargetQueueStats,
@@ -68,6 +76,10 @@ interface QueueStatsRow {
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
+  /** Read lazily: backends.ts, which declares them, imports this module. */
+  get capabilities(): StoreCapabilities {
+    return STORE_BACKENDS.postgres.capabilities;
+  }
   /** The schema holding the tables, or null for the connection's default search_path. */
   readonly schema: string | null;
   /**
@@ -77,6 +89,7 @@ export class PostgresStore implements Store {
   readonly pool: Pool;
   private readonly now: () => number;
   private closed = false;
+  private limiter: SharedLimiter | null = null;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     const config = resolvePostgresConfig(url, options);
@@ -154,8 +167,19 @@ export class PostgresStore implements Store {
       attempt.responseSnippet,
       attempt.sessionId,
       attempt.sessionUrl,
+      transition.status === 'pending' && transition.spendsAttempt === false ? 0 : 1,
     ]);
     return recorded === 1;
+  }
+
+  async markSending(deliveryId: string, workerId: string, now: number): Promise<boolean> {
+    return (await this.changed(SQL.markSending, [deliveryId, workerId, now])) === 1;
+  }
+
+  /** Replicas pace each target together, through the target_pacing table. */
+  sharedLimiter(): SharedLimiter {
+    this.limiter ??= createPgLimiter(this.pool);
+    return this.limiter;
   }
 
   async release(deliveryIds: readonly string[], workerId: string): Promise<void> {
@@ -168,7 +192,13 @@ export class PostgresStore implements Store {
    * leases (claim's takeover of expired ones) recover a dead worker's deliveries instead.
    */
   async recoverInFlight(now: number): Promise<number> {
-    return this.changed(SQL.recover, [now]);
+    return (await this.rows<{ n: number }>(SQL.recover, [now, LOST_SEND_ERROR]))[0]?.n ?? 0;
+  }
+
+  async rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null> {
+    return inTransaction(this.pool, 'read write', function rerouteInTransaction(client) {
+      return rerouteRows(client, eventId, reroute, deliveries);
+    });
   }
 
   async replay(deliveryIds: readonly string[], now: number): Promise<number> {
@@ -192,7 +222,7 @@ export class PostgresStore implements Store {
       (w) => `
         UPDATE deliveries
         SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
-          lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+          lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, round_started_at = @now, updated_at = @now
         ${w}`,
       where,
       { now },
@@ -351,6 +381,7 @@ async function claimOn(db: Pool | PoolClient, request: ClaimRequest, requestedLi
     limit,
     request.workerId,
     request.now + request.leaseMs,
+    LOST_SEND_ERROR,
   ]);
   // UPDATE ... RETURNING has no order: restore "oldest due first".
   return result.rows.sort(byDueThenId).map(toDelivery);

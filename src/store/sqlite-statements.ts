@@ -47,6 +47,23 @@ const DUE_TARGETS = `
   SELECT target FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= @now
   ORDER BY target`;
 
+/**
+ * Deliveries marked as sending whose worker is gone: an attempt saying so (numbered on from the
+ * delivery's count), then the delivery dead `unknown`; sending_at stays, as the time the lost
+ * request may have left, until a replay. Callers add the target/lease conditions.
+ */
+const LOST_ATTEMPTS = `
+  INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, outcome,
+    response_snippet, session_id, session_url)
+  SELECT id, attempt_count + 1, sending_at, 0, NULL, @error, 'unknown', NULL, NULL, NULL
+  FROM deliveries WHERE status = 'in_flight' AND sending_at IS NOT NULL`;
+const LOST_DEAD = `
+  UPDATE deliveries
+  SET status = 'dead', dead_reason = 'unknown', error = @error,
+    attempts_in_round = attempts_in_round + 1, attempt_count = attempt_count + 1,
+    lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+  WHERE status = 'in_flight' AND sending_at IS NOT NULL`;
+
 export interface QueueStatsRow {
   target: string;
   pending: number;
@@ -56,7 +73,8 @@ export interface QueueStatsRow {
 }
 
 export interface Statements {
-  insertEvent: Stmt<Params>;
+  /** Inserts, or takes over an ignored event of the same key; no row when the key is held. */
+  insertEvent: Stmt<Params, { id: string }>;
   findEventId: Stmt<{ provider: string; dedupKey: string }, { id: string }>;
   insertDelivery: Stmt<Params>;
   claim: Stmt<{ target: string; now: number; limit: number; workerId: string; leaseExpiresAt: number }, DeliveryRow>;
@@ -64,6 +82,11 @@ export interface Statements {
   insertAttempt: Stmt<Params>;
   release: Stmt<{ ids: string; workerId: string; now: number }>;
   recover: Stmt<{ now: number }>;
+  markSending: Stmt<{ id: string; workerId: string; now: number }>;
+  lostSendAttemptsOf: Stmt<{ target: string; now: number; error: string }>;
+  lostSendsOf: Stmt<{ target: string; now: number; error: string }>;
+  lostSendAttempts: Stmt<{ now: number; error: string }>;
+  lostSends: Stmt<{ now: number; error: string }>;
   replay: Stmt<{ ids: string; now: number }>;
   dueTargets: Stmt<{ now: number }, string>;
   nextDueAt: Stmt0<number | null>;
@@ -95,7 +118,12 @@ export function prepareStatements(db: Database): Statements {
     insertEvent: stmt(`
       INSERT INTO events (id, provider, event_type, dedup_key, received_at, config_sha256, headers, raw_body, status, ignored)
       VALUES (@id, @provider, @eventType, @dedupKey, @receivedAt, @configSha256, @headers, @rawBody, @status, @ignored)
-      ON CONFLICT (provider, dedup_key) DO NOTHING`),
+      ON CONFLICT (provider, dedup_key) DO UPDATE SET
+        event_type = excluded.event_type, received_at = excluded.received_at,
+        config_sha256 = excluded.config_sha256, headers = excluded.headers, raw_body = excluded.raw_body,
+        status = excluded.status, ignored = excluded.ignored
+        WHERE events.status = 'ignored'
+      RETURNING id`),
     findEventId: stmt(`SELECT id FROM events WHERE provider = @provider AND dedup_key = @dedupKey`),
     insertDelivery: stmt(`
       INSERT INTO deliveries (id, event_id, provider, event_type, route, target, idempotency_key, body, status,
@@ -111,8 +139,8 @@ export function prepareStatements(db: Database): Statements {
       UPDATE deliveries
       SET status = @status, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
         dead_reason = @deadReason, error = @error,
-        attempts_in_round = attempts_in_round + 1, attempt_count = attempt_count + 1,
-        lease_owner = NULL, lease_expires_at = NULL, updated_at = @updatedAt
+        attempts_in_round = attempts_in_round + @spent, attempt_count = attempt_count + 1,
+        lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, updated_at = @updatedAt
       WHERE id = @id AND status = 'in_flight' AND lease_owner = @workerId
       RETURNING attempt_count`),
     insertAttempt: stmt(`
@@ -122,16 +150,25 @@ export function prepareStatements(db: Database): Statements {
         @responseSnippet, @sessionId, @sessionUrl)`),
     release: stmt(`
       UPDATE deliveries
-      SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+      SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL,
+        updated_at = @now
       WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'in_flight' AND lease_owner = @workerId`),
+    // Runs after lostSends: what is still in flight was never marked as sending.
     recover: stmt(`
       UPDATE deliveries
       SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
       WHERE status = 'in_flight'`),
+    markSending: stmt(`
+      UPDATE deliveries SET sending_at = @now, updated_at = @now
+      WHERE id = @id AND status = 'in_flight' AND lease_owner = @workerId`),
+    lostSendAttemptsOf: stmt(`${LOST_ATTEMPTS} AND target = @target AND lease_expires_at <= @now`),
+    lostSendsOf: stmt(`${LOST_DEAD} AND target = @target AND lease_expires_at <= @now`),
+    lostSendAttempts: stmt(LOST_ATTEMPTS),
+    lostSends: stmt(LOST_DEAD),
     replay: stmt(`
       UPDATE deliveries
       SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
-        lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+        lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, round_started_at = @now, updated_at = @now
       WHERE id IN (SELECT value FROM json_each(@ids)) AND status IN ('delivered', 'dead')`),
     dueTargets: stmt<{ now: number }, string>(DUE_TARGETS).pluck(),
     nextDueAt: stmt0<number | null>(`

@@ -5,6 +5,7 @@
  * from read to write can fail at once with SQLITE_BUSY).
  */
 
+import { LOST_SEND_ERROR } from './lost-send.ts';
 import type { DeliveryRow } from './sqlite-rows.ts';
 import { groupAttempts, toAttempt, toDelivery, toEvent } from './sqlite-rows.ts';
 import type { Statements } from './sqlite-statements.ts';
@@ -22,9 +23,13 @@ import type {
 
 export type DeliveryWithAttempts = Delivery & { readonly attempts: readonly Attempt[] };
 
-/** The hot path: one row per table, deduplicated by the UNIQUE (provider, dedup_key) key. */
+/**
+ * The hot path: one row per table, deduplicated by the UNIQUE (provider, dedup_key) key. An
+ * event that every route ignored does not hold its key: a redelivery (say, after routes.yaml was
+ * fixed) takes its row over, keeping its id, and is routed anew.
+ */
 export function insertEventRows(s: Statements, event: NewEvent, deliveries: readonly NewDelivery[]): InsertResult {
-  const inserted = s.insertEvent.run({
+  const stored = s.insertEvent.get({
     id: event.id,
     provider: event.provider,
     eventType: event.eventType,
@@ -36,7 +41,7 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
     status: event.status,
     ignored: JSON.stringify(event.ignored),
   });
-  if (inserted.changes === 0) {
+  if (stored === undefined) {
     const existing = s.findEventId.get({ provider: event.provider, dedupKey: event.dedupKey });
     if (!existing) throw new Error(`event ${event.id} was neither stored nor found by (provider, dedup key)`);
     return { duplicate: true, eventId: existing.id };
@@ -44,7 +49,7 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
   for (const delivery of deliveries) {
     s.insertDelivery.run({
       id: delivery.id,
-      eventId: event.id,
+      eventId: stored.id,
       provider: event.provider,
       eventType: event.eventType,
       route: delivery.route,
@@ -59,10 +64,14 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
       createdAt: event.receivedAt,
     });
   }
-  return { duplicate: false, eventId: event.id };
+  return { duplicate: false, eventId: stored.id };
 }
 
 export function claimRows(s: Statements, request: ClaimRequest): DeliveryRow[] {
+  // A lease that ran out on a delivery marked as sending is not taken over: it ends as unknown.
+  const lost = { target: request.target, now: request.now, error: LOST_SEND_ERROR };
+  s.lostSendAttemptsOf.run(lost);
+  s.lostSendsOf.run(lost);
   return s.claim.all({
     target: request.target,
     now: request.now,
@@ -89,6 +98,7 @@ export function completeAttemptRows(
     // A retrying delivery shows its last attempt's error; a dead one the transition's.
     error: transition.status === 'dead' ? transition.error : transition.status === 'pending' ? attempt.error : null,
     updatedAt: attempt.startedAt + attempt.durationMs,
+    spent: transition.status === 'pending' && transition.spendsAttempt === false ? 0 : 1,
   });
   if (!finished) return false;
   s.insertAttempt.run({
@@ -104,6 +114,13 @@ export function completeAttemptRows(
     sessionUrl: attempt.sessionUrl,
   });
   return true;
+}
+
+/** Start-up of the one owner: marked deliveries end as unknown, the rest go back to pending. */
+export function recoverRows(s: Statements, now: number): number {
+  s.lostSendAttempts.run({ now, error: LOST_SEND_ERROR });
+  const lost = s.lostSends.run({ now, error: LOST_SEND_ERROR }).changes;
+  return lost + s.recover.run({ now }).changes;
 }
 
 /** One batch of dead letters older than the cutoff, and the events they leave empty. */

@@ -15,6 +15,8 @@ import { pauseContract } from './contract-pause.ts';
 import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
+import { rerouteContract } from './contract-reroute.ts';
+import { sendingContract } from './contract-sending.ts';
 
 export interface ContractContext {
   /** The store of the running test. */
@@ -47,10 +49,12 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     claimContract(ctx);
     completeContract(ctx);
     replayContract(ctx);
+    rerouteContract(ctx);
     queueContract(ctx);
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
     budgetContract(ctx);
+    sendingContract(ctx);
   });
 }
