@@ -3,10 +3,13 @@
  * sink standing in for two Claude Code routine triggers. Windows are scaled down (3 s instead of
  * a day) so the test sees several of them.
  */
+import { execFile } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../support/metrics-parse.ts';
-import { type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
+import { BIN, type RouterProcess, startRouter, type TempDir, tempDir, waitUntil } from '../support/router-process.ts';
 import { type Sink, startSink } from '../support/sink.ts';
 
 const SECRET = 'e2e-budget-backend-secret';
@@ -30,6 +33,10 @@ budgets:
   paused-runs:
     limit: 10
     per: 3s
+  dropping-runs:
+    limit: 2
+    per: 3s
+    over: drop
 targets:
   triage-routine:
     routine: { url: "${sinkUrl}/routines/triage/fire", token: "\${ROUTINE_TOKEN}" }
@@ -44,7 +51,11 @@ targets:
   sibling-routine:
     routine: { url: "${sinkUrl}/routines/sibling/fire", token: "\${ROUTINE_TOKEN}" }
     budget: paused-runs
+  dropping-routine:
+    routine: { url: "${sinkUrl}/routines/dropping/fire", token: "\${ROUTINE_TOKEN}" }
+    budget: dropping-runs
 routes:
+  - { name: dropping, from: backend, events: [drop], map: '"drop " & ref', to: dropping-routine }
   - { name: triage, from: backend, events: [alert], map: '"triage " & ref', to: triage-routine }
   - { name: review, from: backend, events: [review], map: '"review " & ref', to: review-routine }
   - { name: limited, from: backend, events: [limited], map: '"limited " & ref', to: limited-routine }
@@ -190,5 +201,41 @@ describe('shared budgets end to end', () => {
     );
     expect(delivery.status).toBe('delivered');
     expect(delivery.attempts.map((a) => a.status_code)).toEqual([429, 200]);
+  });
+
+  it('over: drop dead-letters fires beyond the limit as over_budget, and hookgate replay --reason over_budget sends them again', async () => {
+    const fires = () => sink.received('/routines/dropping/fire');
+    for (let i = 0; i < 3; i++) await send('drop');
+    const dead = async () =>
+      (await admin<{ items: Array<{ id: string; dead_reason: string; attempt_count: number }> }>('/deliveries?status=dead&route=dropping'))
+        .items;
+    await waitUntil(async () => (await dead()).length === 1 && fires().length === 2, 10_000, 'two fires and one drop');
+    const [dropped] = await dead();
+    expect(dropped).toMatchObject({ dead_reason: 'over_budget', attempt_count: 0 });
+    await waitUntil(
+      () => router.logs.some((l) => l.msg === 'budget full: delivery dropped' && l.deliveryId === dropped!.id && l.level === 40),
+      5_000,
+      'the warn line of the drop',
+    );
+
+    // Once the window has room, a person replays what was dropped.
+    const lastFire = Math.max(...fires().map((r) => r.at));
+    await waitUntil(() => Date.now() > lastFire + PER_MS + 200, 10_000, 'the window to pass');
+    const store = `sqlite:${path.join(tmp.dir, 'data/budgets.db')}`;
+    const replay = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'replay', '--store', store, '--status', 'dead', '--reason', 'over_budget'],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    );
+    expect(replay.stdout).toMatch(/re-queued 1 delivery/);
+    await waitUntil(() => fires().length === 3, 10_000, 'the replayed fire');
+    expect(
+      busiestWindow(
+        fires().map((r) => r.at),
+        PER_MS,
+      ),
+    ).toBeLessThanOrEqual(2);
   });
 });
