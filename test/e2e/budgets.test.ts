@@ -239,3 +239,64 @@ describe('shared budgets end to end', () => {
     ).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a budget across a kill -9', () => {
+  it('counts in the store: after a restart the units spent before the kill still fill the window', async () => {
+    const tmp = tempDir('hookgate-budget-kill-');
+    const sink = await startSink();
+    const file = tmp.write(
+      'routes.yaml',
+      `
+version: 1
+store: sqlite:./data/kill.db
+providers:
+  backend:
+    verify: { type: hmac, header: x-signature, algorithm: sha256, encoding: hex, prefix: "sha256=", secrets: ["\${BACKEND_SECRET}"] }
+    event: kind
+    id: ref
+budgets:
+  routine-runs: { limit: 3, per: 4s }
+targets:
+  triage-routine:
+    routine: { url: "${sink.url}/routines/triage/fire", token: "\${ROUTINE_TOKEN}" }
+    budget: routine-runs
+routes:
+  - { name: triage, from: backend, events: [alert], map: '"triage " & ref', to: triage-routine }
+`,
+    );
+    const env = { BACKEND_SECRET: SECRET, ROUTINE_TOKEN: TOKEN, HOOKGATE_ADMIN_TOKEN: ADMIN };
+    let router = await startRouter(['-c', file], env);
+    try {
+      for (let i = 0; i < 6; i++) {
+        const body = JSON.stringify({ kind: 'alert', ref: `kill-${i}-${randomUUID()}` });
+        const res = await router.post('backend', body, {
+          'x-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+        });
+        expect(res.status).toBe(202);
+      }
+      // Three fires recorded as delivered, the other three held; then the process dies.
+      await waitUntil(
+        async () => {
+          const res = await fetch(`${router.url}/admin/deliveries?status=delivered`, { headers: { authorization: `Bearer ${ADMIN}` } });
+          return ((await res.json()) as { items: unknown[] }).items.length === 3;
+        },
+        10_000,
+        'three fires delivered',
+      );
+      await router.stop('SIGKILL');
+      router = await startRouter(['-c', file], env);
+      await waitUntil(() => sink.requests.length === 6, 20_000, 'the other three fires after the restart');
+      expect(
+        busiestWindow(
+          sink.requests.map((r) => r.at),
+          4_000,
+        ),
+      ).toBeLessThanOrEqual(3);
+      expect(new Set(sink.requests.map((r) => r.body)).size).toBe(6);
+    } finally {
+      await router.stop();
+      await sink.close();
+      tmp.remove();
+    }
+  });
+});
