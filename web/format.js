@@ -22,6 +22,7 @@ const DEAD_REASONS = {
   map_error: 'the route’s map failed, nothing was sent',
   target_missing: 'the target is no longer in routes.yaml',
   expired: 'too old to send (maxAge passed)',
+  over_budget: 'its target’s budget had no room (the budget drops what does not fit)',
 };
 
 export function deadReasonText(reason) {

@@ -37,6 +37,9 @@ targets:
     retry: { maxAttempts: 2, initialDelay: 100ms, maxDelay: 200ms }
   triage-routine:
     routine: { url: "\${SINK_URL}/routines/trig_01demo/fire", token: "\${ROUTINE_TOKEN}" }
+    budget: routine-runs
+budgets:
+  routine-runs: { limit: 20, per: 1d }
 routes:
   - { name: ship-order, from: shop, events: [order.paid], map: '{"ref": ref, "total": total}', to: fulfilment }
   - name: triage-big-orders
@@ -220,7 +223,10 @@ describeWithBrowser('inspector in a real browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-dead-letters.png'), fullPage: true });
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('link', { name: 'Budgets' }).click();
-    await page.getByText('No budgets configured.').waitFor();
+    await page.getByRole('heading', { name: 'routine-runs' }).waitFor();
+    await page.getByText('of 20 per 1d').waitFor();
+    await page.getByText('No open groups.').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-budgets.png'), fullPage: true });
     await page.getByRole('link', { name: 'Targets' }).click();
     await page.getByRole('heading', { name: /fulfilment/ }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-targets.png'), fullPage: true });
