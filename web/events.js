@@ -30,7 +30,7 @@ function savedFilters() {
 
 export function EventsView() {
   const [filters, setFilters] = useState(savedFilters);
-  // Cursors of the pages before the one shown; the first page has none and is the live one.
+  // The cursors that led to the page shown (the last one fetched it); none: the first page, the live one.
   const [cursors, setCursors] = useState([]);
   const cursor = cursors.at(-1);
   const live = cursor === undefined;
