@@ -6,9 +6,10 @@
  */
 
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { budgetViews } from '../delivery/budget-view.ts';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CompiledConfig } from '../pipeline/types.ts';
+import type { CompiledBudget, CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
@@ -16,6 +17,8 @@ import { eventShapeView, openGroupView } from './admin-groups.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError, readQuery } from './admin-params.ts';
 import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
+import { createInspectorPage, type InspectorFiles } from './inspector.ts';
+import { createInspectorApi } from './inspector-api.ts';
 import { sendError } from './reply.ts';
 
 export interface AdminOptions {
@@ -26,8 +29,12 @@ export interface AdminOptions {
   /** Wake the delivery worker after a replay (runtime.notifyWorker). */
   readonly notifyWorker: () => void;
   readonly now?: () => number;
+  /** The budgets GET /admin/budgets lists; default: those of `config`. */
+  readonly budgets?: () => readonly CompiledBudget[];
   /** The current config, for reroutes; without it the reroute endpoints are not mounted. */
   readonly config?: () => CompiledConfig;
+  /** The inspector's files (read from web/ and node_modules when absent). */
+  readonly inspectorFiles?: InspectorFiles;
 }
 
 /** The token to protect /admin with, or null when the admin API must not exist. */
@@ -40,7 +47,10 @@ export function createAdminRouter(options: AdminOptions): Router {
   const { store, logger } = options;
   const now = options.now ?? Date.now;
   const router = express.Router();
+  // The inspector's page and modules hold no data: they load before the token is asked for.
+  router.use(createInspectorPage(options.inspectorFiles));
   router.use(createAdminAuth(options.token));
+  router.use(createInspectorApi({ store, now }));
 
   router.get('/events', async function listEvents(req: Request, res: Response) {
     const page = await store.listEvents(eventFilterFrom(req.query, now()));
@@ -103,6 +113,11 @@ export function createAdminRouter(options: AdminOptions): Router {
     );
     options.notifyWorker();
     res.status(202).json({ replayed });
+  });
+
+  router.get('/budgets', async function listBudgets(_req: Request, res: Response) {
+    const budgets = options.budgets?.() ?? [...(options.config?.().budgets?.values() ?? [])];
+    res.json({ items: budgetViews(budgets, await store.budgetStats(budgets, now())) });
   });
 
   router.get('/targets', async function listPausedTargets(_req: Request, res: Response) {

@@ -73,6 +73,8 @@ describe('createMetrics', () => {
       hookgate_queue_depth: 'gauge',
       hookgate_queue_oldest_pending_age_seconds: 'gauge',
       hookgate_target_paused: 'gauge',
+      hookgate_budget_used: 'gauge',
+      hookgate_budget_held: 'gauge',
       hookgate_config_info: 'gauge',
       hookgate_events_suppressed_total: 'counter',
       hookgate_groups_open: 'gauge',

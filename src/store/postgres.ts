@@ -9,16 +9,33 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { Pool } from 'pg';
 import { createPgLimiter } from '../delivery/pg-limiter.ts';
+import {
+  ACTIVITY_DELIVERIES_SQL,
+  ACTIVITY_EVENTS_SQL,
+  type ActivityDeliveryRow,
+  type ActivityEventRow,
+  activityParams,
+  mergeActivity,
+} from './activity.ts';
 import { STORE_BACKENDS } from './backends.ts';
+import { claimThroughBudget } from './budget-claim.ts';
+import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
 import { pageLimit, pageOf } from './cursor.ts';
 import { LOST_SEND_ERROR } from './lost-send.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
+import {
+  bindOnPostgres,
+  budgetStatsOnPostgres,
+  pauseBudgetOnPostgres,
+  reserveOnPostgres,
+  settleUnitOnPostgres,
+} from './postgres-budgets.ts';
 import type { PostgresStoreOptions } from './postgres-config.ts';
 import { resolvePostgresConfig } from './postgres-config.ts';
 import { PostgresGroups } from './postgres-groups.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import type { PgQuery, PgValue } from './postgres-params.ts';
-import { withWhere } from './postgres-params.ts';
+import { positional, withWhere } from './postgres-params.ts';
 import { rerouteRows } from './postgres-reroute.ts';
 import type { DeliveryRow, PgEventRow } from './postgres-rows.ts';
 import { toDelivery, toEvent } from './postgres-rows.ts';
@@ -29,6 +46,8 @@ import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './post
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import type {
+  ActivityBucket,
+  ActivityQuery,
   ClaimRequest,
   Delivery,
   DeliveryFilter,
@@ -300,6 +319,17 @@ export class PostgresStore implements Store {
     });
   }
 
+  async activity(query: ActivityQuery): Promise<ActivityBucket[]> {
+    const params = activityParams(query);
+    const events = positional(ACTIVITY_EVENTS_SQL, params);
+    const deliveries = positional(ACTIVITY_DELIVERIES_SQL, params);
+    const [eventRows, deliveryRows] = await Promise.all([
+      this.rows<ActivityEventRow>(events.text, events.values),
+      this.rows<ActivityDeliveryRow>(deliveries.text, deliveries.values),
+    ]);
+    return mergeActivity(eventRows, deliveryRows);
+  }
+
   /**
    * Deliveries of `target` in flight under a lease still running at `now`, across all replicas:
    * lets the worker hold a target's `concurrency` globally (claim at most the difference).
@@ -326,6 +356,32 @@ export class PostgresStore implements Store {
       if (events < PURGE_BATCH) break;
     }
     return deleted;
+  }
+
+  async claimBudget(request: BudgetClaimRequest): Promise<BudgetClaim> {
+    return claimThroughBudget(request, {
+      reserve: (req, token) => reserveOnPostgres(this.pool, req, token),
+      // The target's concurrency holds across replicas here as in any other claim.
+      claim: (target, limit, req) =>
+        this.claimCapped(
+          { target: target.target, limit, now: req.now, leaseMs: target.leaseMs, workerId: req.workerId },
+          target.concurrency,
+        ),
+      bind: (token, ids, now) => bindOnPostgres(this.pool, token, ids, now),
+      release: (ids, workerId) => this.release(ids, workerId),
+    });
+  }
+
+  async settleBudgetUnit(deliveryId: string, workerId: string, spent: boolean, at: number): Promise<void> {
+    await settleUnitOnPostgres(this.pool, deliveryId, workerId, spent, at);
+  }
+
+  async pauseBudget(budget: string, until: number, reason: string, now: number): Promise<void> {
+    await pauseBudgetOnPostgres(this.pool, budget, until, reason, now);
+  }
+
+  async budgetStats(budgets: readonly { readonly name: string; readonly perMs: number }[], now: number): Promise<BudgetStats[]> {
+    return budgetStatsOnPostgres(this.pool, budgets, now);
   }
 
   async ping(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { BudgetStore } from './budget-types.ts';
+
 /**
  * The one store interface. sqlite.ts is the default backend; postgres.ts implements the same
  * contract for many replicas. Every method is async so both fit. Times are epoch milliseconds.
@@ -11,7 +13,7 @@ export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
  * Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision.
  * `expired`: still not delivered `retry.maxAge` after it was created (or replayed).
  */
-export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'expired'] as const;
+export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'expired', 'over_budget'] as const;
 export type DeadReason = (typeof DEAD_REASONS)[number];
 export type AttemptOutcome = 'success' | 'retry' | 'dead' | 'unknown';
 
@@ -82,6 +84,9 @@ export interface Delivery {
   readonly updatedAt: number;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
+  /** The budget that holds this pending delivery back (its window is full or paused), and until when. */
+  readonly heldBy?: string | null;
+  readonly heldUntil?: number | null;
 }
 
 export interface NewAttempt {
@@ -136,6 +141,10 @@ export interface EventFilter {
   readonly limit?: number;
   /** Opaque, from a previous page's nextCursor. */
   readonly cursor?: string;
+  /** Exactly this dedup key (the `id` a 202 answered). */
+  readonly dedupKey?: string;
+  /** Exactly this dedup key, provider or event type (the inspector's search field). */
+  readonly search?: string;
 }
 
 export interface Reroute {
@@ -218,7 +227,28 @@ export interface SharedLimiter {
   reserve(target: string, limit: { readonly requests: number; readonly perMs: number }, now: number): Promise<number>;
 }
 
-export interface Store {
+/** Events received and deliveries settled per time bucket: the inspector's activity chart. */
+export interface ActivityQuery {
+  /** Inclusive; rounded down to a bucket boundary by the store. */
+  readonly since: number;
+  /** Exclusive. */
+  readonly until: number;
+  readonly bucketMs: number;
+}
+
+export interface ActivityBucket {
+  /** Start of the bucket (a multiple of bucketMs). */
+  readonly at: number;
+  /** Events received (accepted and ignored). */
+  readonly events: number;
+  readonly ignored: number;
+  /** Deliveries that reached their target (by the time they settled). */
+  readonly delivered: number;
+  /** Deliveries dead-lettered (by the time they settled). */
+  readonly dead: number;
+}
+
+export interface Store extends BudgetStore {
   readonly kind: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
   /** The limiter that paces targets across every replica; null when one process has the store. */
@@ -292,6 +322,8 @@ export interface Store {
   listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>>;
   getDelivery(id: string): Promise<(Delivery & { readonly attempts: readonly Attempt[] }) | null>;
   queueStats(now: number): Promise<TargetQueueStats[]>;
+  /** Counts per bucket in [since, until), oldest first; buckets with nothing in them are left out. */
+  activity(query: ActivityQuery): Promise<ActivityBucket[]>;
   /**
    * Retention: delete events older than `now - retentionMs` whose deliveries are all delivered
    * (or that were ignored), and dead deliveries (with their events, once nothing else is left)

@@ -6,6 +6,8 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/store/types.ts';
+import { activityContract } from './contract-activity.ts';
+import { budgetContract } from './contract-budget.ts';
 import { claimContract } from './contract-claim.ts';
 import { completeContract } from './contract-complete.ts';
 import { groupsContract } from './contract-groups.ts';
@@ -54,6 +56,8 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
+    activityContract(ctx);
+    budgetContract(ctx);
     sendingContract(ctx);
     groupsContract(ctx);
   });
