@@ -35,6 +35,10 @@ export function eventWhere(filter: EventFilter): SqlWhere {
     clauses.push('status = @status');
     params.status = filter.status;
   }
+  if (given(filter.dedupKey)) {
+    clauses.push('dedup_key = @dedupKey');
+    params.dedupKey = filter.dedupKey;
+  }
   if (filter.since !== undefined) {
     clauses.push('received_at >= @since');
     params.since = filter.since;

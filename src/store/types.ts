@@ -128,6 +128,8 @@ export interface EventFilter {
   readonly limit?: number;
   /** Opaque, from a previous page's nextCursor. */
   readonly cursor?: string;
+  /** Exactly this dedup key (the `id` a 202 answered). */
+  readonly dedupKey?: string;
 }
 
 export interface Reroute {

@@ -1,0 +1,256 @@
+/**
+ * The plan itself: every recorded event through the base and the head config, and per route
+ * (every route of either config) the events that would newly fire, stop firing, be mapped
+ * differently or newly fail their filter or map, with a few examples and fires per day before
+ * and after. Pure apart from JSONata: no store, no network.
+ */
+import { HookgateError } from '../errors.ts';
+import { parseBody } from '../pipeline/parse-body.ts';
+import type { CompiledConfig } from '../pipeline/types.ts';
+import { type Change, sameValue, structuralDiff } from './diff.ts';
+import type { PlanEvent } from './event-file.ts';
+import { type Replayed, type RouteResult, replayEvent } from './replay.ts';
+
+export const CHANGE_KINDS = ['newly-firing', 'stop-firing', 'mapped-differently', 'map-error'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** How many examples of each kind a route keeps. */
+export const EXAMPLES_PER_KIND = 2;
+
+export interface EventRef {
+  readonly provider: string;
+  readonly eventType: string;
+  readonly dedupKey: string;
+  readonly receivedAt: string;
+}
+
+export interface Example {
+  readonly kind: ChangeKind;
+  readonly event: EventRef;
+  /** The mapped value under the base config, when the route fired there. */
+  readonly before?: unknown;
+  /** The mapped value under the head config, when the route fires there. */
+  readonly after?: unknown;
+  /** mapped-differently: where the two values differ. */
+  readonly diff?: readonly Change[];
+  readonly diffTruncated?: boolean;
+  /** map-error: the filter or map error under the head config. */
+  readonly error?: string;
+  /** stop-firing: why the head config does not take it; newly-firing: why the base did not. */
+  readonly reason?: string;
+}
+
+export interface RoutePlan {
+  readonly route: string;
+  readonly newlyFiring: number;
+  readonly stopFiring: number;
+  readonly mappedDifferently: number;
+  readonly mapErrors: number;
+  readonly examples: readonly Example[];
+  readonly provider: string;
+  /** Whether the route exists in each config. */
+  readonly inBase: boolean;
+  readonly inHead: boolean;
+  /** Targets in each config; null where the route does not exist. */
+  readonly targets: { readonly before: readonly string[] | null; readonly after: readonly string[] | null };
+  /** Events the route fires for (map errors not counted). */
+  readonly fires: { readonly before: number; readonly after: number };
+  readonly firesPerDay: { readonly before: number; readonly after: number };
+  /** Every changed event, by kind. */
+  readonly changed: Readonly<Record<ChangeKind, readonly EventRef[]>>;
+}
+
+export interface PlanReport {
+  /** Every event of the window, ignored ones included. */
+  readonly events: number;
+  readonly routes: readonly RoutePlan[];
+  readonly base: string;
+  readonly head: string;
+  /** The span the events cover (first to last arrival) and its length in days (at least 1). */
+  readonly window: { readonly from: string | null; readonly until: string | null; readonly days: number };
+  /** Events a config would refuse outright (unknown provider, missing event type header). */
+  readonly refused: { readonly base: number; readonly head: number };
+  /** Events whose body does not parse (they reach no route under either config). */
+  readonly unparseable: number;
+}
+
+export interface PlanInput {
+  readonly base: { readonly label: string; readonly config: CompiledConfig };
+  readonly head: { readonly label: string; readonly config: CompiledConfig };
+  readonly events: readonly PlanEvent[];
+}
+
+const DAY_MS = 86_400_000;
+
+class RouteTally {
+  readonly examples: Example[] = [];
+  readonly changed: Record<ChangeKind, EventRef[]> = {
+    'newly-firing': [],
+    'stop-firing': [],
+    'mapped-differently': [],
+    'map-error': [],
+  };
+  firesBefore = 0;
+  firesAfter = 0;
+
+  constructor(
+    readonly route: string,
+    readonly provider: string,
+  ) {}
+
+  record(example: Example): void {
+    this.changed[example.kind].push(example.event);
+    if (this.examples.filter((e) => e.kind === example.kind).length < EXAMPLES_PER_KIND) this.examples.push(example);
+  }
+}
+
+function eventRef(event: PlanEvent): EventRef {
+  return {
+    provider: event.provider,
+    eventType: event.eventType,
+    dedupKey: event.dedupKey,
+    receivedAt: new Date(event.receivedAt).toISOString(),
+  };
+}
+
+function whyNot(replayed: Replayed, route: string, exists: boolean, side: 'base' | 'head'): string {
+  if (!exists) return side === 'base' ? 'a new route' : 'the route is removed';
+  if (replayed.refused !== null) return replayed.refused;
+  return replayed.reasons.get(route) ?? replayed.reasons.get('*') ?? 'not matched';
+}
+
+/** The routes of both configs, head order first, then the routes only the base has. */
+function routeNames(base: CompiledConfig, head: CompiledConfig): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const r of head.routes) names.set(r.name, r.provider);
+  for (const r of base.routes) if (!names.has(r.name)) names.set(r.name, r.provider);
+  return names;
+}
+
+function compareRoute(tally: RouteTally, event: PlanEvent, before: Replayed, after: Replayed, inBase: boolean, inHead: boolean): void {
+  const a: RouteResult | undefined = before.routes.get(tally.route);
+  const b: RouteResult | undefined = after.routes.get(tally.route);
+  if (a?.kind === 'fired') tally.firesBefore++;
+  if (b?.kind === 'fired') tally.firesAfter++;
+  const ref = eventRef(event);
+  if (b?.kind === 'error') {
+    if (a?.kind === 'error') return;
+    tally.record({ kind: 'map-error', event: ref, error: b.error, ...(a?.kind === 'fired' ? { before: a.mapped } : {}) });
+    return;
+  }
+  if (b?.kind === 'fired' && a?.kind !== 'fired') {
+    const reason = a?.kind === 'error' ? a.error : whyNot(before, tally.route, inBase, 'base');
+    tally.record({ kind: 'newly-firing', event: ref, after: b.mapped, reason });
+    return;
+  }
+  if (a?.kind === 'fired' && b === undefined) {
+    tally.record({ kind: 'stop-firing', event: ref, before: a.mapped, reason: whyNot(after, tally.route, inHead, 'head') });
+    return;
+  }
+  if (a?.kind === 'fired' && b?.kind === 'fired' && !sameValue(a.mapped, b.mapped)) {
+    const { changes, truncated } = structuralDiff(a.mapped, b.mapped);
+    tally.record({
+      kind: 'mapped-differently',
+      event: ref,
+      before: a.mapped,
+      after: b.mapped,
+      diff: changes,
+      ...(truncated ? { diffTruncated: true } : {}),
+    });
+  }
+}
+
+function parsedBody(event: PlanEvent): { ok: true; body: unknown } | { ok: false } {
+  try {
+    return { ok: true, body: parseBody(event.rawBody, event.headers['content-type']) };
+  } catch (error) {
+    if (error instanceof HookgateError) return { ok: false };
+    throw error;
+  }
+}
+
+const perDay = (fires: number, days: number): number => Math.round((fires / days) * 10) / 10;
+
+export async function buildPlan(input: PlanInput): Promise<PlanReport> {
+  const base = input.base.config;
+  const head = input.head.config;
+  const names = routeNames(base, head);
+  const baseRoutes = new Map(base.routes.map((r) => [r.name, r]));
+  const headRoutes = new Map(head.routes.map((r) => [r.name, r]));
+  const tallies = [...names].map(([route, provider]) => new RouteTally(route, provider));
+  const tallyByName = new Map(tallies.map((t) => [t.route, t]));
+  const byProvider = new Map<string, RouteTally[]>();
+  for (const tally of tallies) byProvider.set(tally.provider, [...(byProvider.get(tally.provider) ?? []), tally]);
+
+  const events = [...input.events].sort((x, y) => x.receivedAt - y.receivedAt);
+  let unparseable = 0;
+  const refused = { base: 0, head: 0 };
+  for (const event of events) {
+    const parsed = parsedBody(event);
+    if (!parsed.ok) {
+      unparseable++;
+      continue;
+    }
+    const before = await replayEvent(base, event, parsed.body);
+    const after = await replayEvent(head, event, parsed.body);
+    if (before.refused !== null) refused.base++;
+    if (after.refused !== null) refused.head++;
+    // A route only sees its own provider's events; a renamed provider shows up as two routes.
+    const candidates = new Set<RouteTally>(byProvider.get(event.provider) ?? []);
+    for (const name of [...before.routes.keys(), ...after.routes.keys()]) {
+      const tally = tallyByName.get(name);
+      if (tally) candidates.add(tally);
+    }
+    for (const tally of candidates) compareRoute(tally, event, before, after, baseRoutes.has(tally.route), headRoutes.has(tally.route));
+  }
+
+  const first = events[0]?.receivedAt;
+  const last = events.at(-1)?.receivedAt;
+  const days = first === undefined || last === undefined ? 1 : Math.max(1, (last - first) / DAY_MS);
+  const routes = tallies.map(function routePlan(t): RoutePlan {
+    return {
+      route: t.route,
+      newlyFiring: t.changed['newly-firing'].length,
+      stopFiring: t.changed['stop-firing'].length,
+      mappedDifferently: t.changed['mapped-differently'].length,
+      mapErrors: t.changed['map-error'].length,
+      examples: t.examples,
+      provider: t.provider,
+      inBase: baseRoutes.has(t.route),
+      inHead: headRoutes.has(t.route),
+      targets: { before: baseRoutes.get(t.route)?.targets ?? null, after: headRoutes.get(t.route)?.targets ?? null },
+      fires: { before: t.firesBefore, after: t.firesAfter },
+      firesPerDay: { before: perDay(t.firesBefore, days), after: perDay(t.firesAfter, days) },
+      changed: t.changed,
+    };
+  });
+  return {
+    events: events.length,
+    routes,
+    base: input.base.label,
+    head: input.head.label,
+    window: {
+      from: first === undefined ? null : new Date(first).toISOString(),
+      until: last === undefined ? null : new Date(last).toISOString(),
+      days: Math.round(days * 100) / 100,
+    },
+    refused,
+    unparseable,
+  };
+}
+
+/** The kinds of change the plan found anywhere, for --fail-on. */
+export function kindsFound(report: PlanReport): Set<ChangeKind> {
+  const found = new Set<ChangeKind>();
+  for (const r of report.routes) {
+    if (r.newlyFiring > 0) found.add('newly-firing');
+    if (r.stopFiring > 0) found.add('stop-firing');
+    if (r.mappedDifferently > 0) found.add('mapped-differently');
+    if (r.mapErrors > 0) found.add('map-error');
+  }
+  return found;
+}
+
+export function routeChanged(route: RoutePlan): boolean {
+  return route.newlyFiring + route.stopFiring + route.mappedDifferently + route.mapErrors > 0;
+}
