@@ -48,7 +48,7 @@ describe('loadPlanConfig', () => {
   it('loads a file with none of its variables set: planning needs no secrets', () => {
     const loaded = loadPlanConfig('sub/routes.yaml', { env: {}, cwd: dir });
     expect(loaded.config.routes.map((r) => r.name)).toEqual(['working']);
-    expect(loaded.missingEnv.sort()).toEqual(['ROUTINE_TOKEN', 'ROUTINE_URL', 'STRIPE_WEBHOOK_SECRET']);
+    expect([...loaded.missingEnv].sort()).toEqual(['ROUTINE_TOKEN', 'ROUTINE_URL', 'STRIPE_WEBHOOK_SECRET']);
   });
 
   it('reads git-ref:REF:PATH from the repository of the working directory, the path from its root', () => {
