@@ -12,7 +12,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from '../http/admin-time.ts';
 import { EVENT_FILE_FORMAT, eventFileName, toEventFile } from '../plan/event-file.ts';
 import { Scrubber, secretValues } from '../plan/scrub.ts';
-import type { Store, StoredEvent } from '../store/types.ts';
+import { storedEvents } from '../plan/source.ts';
 import { type CliIo, withCliStore } from './deliveries.ts';
 import { storeOptions } from './events-io.ts';
 import { configPathOption } from './options.ts';
@@ -25,18 +25,6 @@ export interface EventsExportOptions extends StoreCommandOptions {
 
 export const DEFAULT_EXPORT_SINCE = '7d';
 export const DEFAULT_EXPORT_DIR = 'hookgate-events';
-
-/** Every stored event received at or after `since`, oldest first. */
-export async function eventsSince(store: Store, since: number): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listEvents({ since, limit: 500, ...(cursor ? { cursor } : {}) });
-    events.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return events.reverse();
-}
 
 /** The config's secret values, when it loads; none when it does not (only credential headers are dropped then). */
 function configSecrets(options: EventsExportOptions, io: CliIo): string[] | null {
@@ -75,11 +63,12 @@ export async function runEventsExport(options: EventsExportOptions, io: CliIo, n
   const secrets = configSecrets(options, io);
   const scrubber = new Scrubber(secrets ?? []);
   return withCliStore(options, io, async function exportEvents(store) {
-    const events = await eventsSince(store, since);
     mkdirSync(outDir, { recursive: true });
     const removed = removeEarlierExport(outDir);
     let replaced = 0;
-    for (const event of events) {
+    let written = 0;
+    for await (const event of storedEvents(store, since, now())) {
+      written++;
       const headers = scrubber.headers(event.headers);
       const body = scrubber.bytes(event.rawBody);
       replaced += headers.replaced + body.replaced;
@@ -88,7 +77,7 @@ export async function runEventsExport(options: EventsExportOptions, io: CliIo, n
     }
     const shown = path.relative(io.cwd ?? process.cwd(), outDir) || '.';
     const earlier = removed > 0 ? ` (replacing ${removed} files of an earlier export)` : '';
-    io.out(`exported ${events.length} events received since ${new Date(since).toISOString()} to ${shown}${earlier}`);
+    io.out(`exported ${written} events received since ${new Date(since).toISOString()} to ${shown}${earlier}`);
     if (replaced > 0) io.err(`replaced ${replaced} occurrences of secret values from the config with [redacted]`);
     if (secrets === null)
       io.err('note: the config did not load, so only credential headers were removed; pass -c to also search bodies for its secrets');

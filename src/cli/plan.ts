@@ -11,10 +11,9 @@ import { type PlanEvent, planEventFromStored } from '../plan/event-file.ts';
 import { formatMarkdown } from '../plan/format-markdown.ts';
 import { formatText } from '../plan/format-text.ts';
 import { loadPlanConfig, type PlanConfig, PlanConfigError } from '../plan/load-config.ts';
-import { EventSourceError, readEventFolder } from '../plan/source.ts';
+import { EventSourceError, readEventFolder, storedEvents } from '../plan/source.ts';
 import type { CliIo } from './deliveries.ts';
 import { withCliStore } from './deliveries.ts';
-import { eventsSince } from './events-export.ts';
 import { configPathOption } from './options.ts';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -72,7 +71,7 @@ export async function runPlan(options: PlanOptions, io: CliIo, now: () => number
     return 1;
   }
 
-  const report = async (events: readonly PlanEvent[]): Promise<number> => {
+  const report = async (events: Iterable<PlanEvent> | AsyncIterable<PlanEvent>): Promise<number> => {
     const plan = await buildPlan({ base, head, events });
     if (options.format === 'json') io.out(JSON.stringify(plan, null, 2));
     else if (options.format === 'markdown') io.out(formatMarkdown(plan));
@@ -101,9 +100,11 @@ export async function runPlan(options: PlanOptions, io: CliIo, now: () => number
   return withCliStore(
     { config: configPathOption(options.config, env), ...(options.store ? { store: options.store } : {}) },
     io,
-    async (store) => {
-      const stored = await eventsSince(store, since ?? 0);
-      return report(stored.map(planEventFromStored));
+    async function planFromStore(store) {
+      async function* replayable(): AsyncGenerator<PlanEvent> {
+        for await (const event of storedEvents(store, since ?? 0, now())) yield planEventFromStored(event);
+      }
+      return report(replayable());
     },
   );
 }

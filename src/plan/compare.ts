@@ -77,7 +77,8 @@ export interface PlanReport {
 export interface PlanInput {
   readonly base: { readonly label: string; readonly config: CompiledConfig };
   readonly head: { readonly label: string; readonly config: CompiledConfig };
-  readonly events: readonly PlanEvent[];
+  /** Oldest first (the store and folder sources give them so). */
+  readonly events: Iterable<PlanEvent> | AsyncIterable<PlanEvent>;
 }
 
 const DAY_MS = 86_400_000;
@@ -182,10 +183,15 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
   const byProvider = new Map<string, RouteTally[]>();
   for (const tally of tallies) byProvider.set(tally.provider, [...(byProvider.get(tally.provider) ?? []), tally]);
 
-  const events = [...input.events].sort((x, y) => x.receivedAt - y.receivedAt);
+  let count = 0;
+  let first: number | undefined;
+  let last: number | undefined;
   let unparseable = 0;
   const refused = { base: 0, head: 0 };
-  for (const event of events) {
+  for await (const event of input.events) {
+    count++;
+    first = Math.min(first ?? event.receivedAt, event.receivedAt);
+    last = Math.max(last ?? event.receivedAt, event.receivedAt);
     const parsed = parsedBody(event);
     if (!parsed.ok) {
       unparseable++;
@@ -204,8 +210,6 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
     for (const tally of candidates) compareRoute(tally, event, before, after, baseRoutes.has(tally.route), headRoutes.has(tally.route));
   }
 
-  const first = events[0]?.receivedAt;
-  const last = events.at(-1)?.receivedAt;
   const days = first === undefined || last === undefined ? 1 : Math.max(1, (last - first) / DAY_MS);
   const routes = tallies.map(function routePlan(t): RoutePlan {
     return {
@@ -225,7 +229,7 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
     };
   });
   return {
-    events: events.length,
+    events: count,
     routes,
     base: input.base.label,
     head: input.head.label,
