@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanReport, RoutePlan } from './compare.ts';
-import { code, formatMarkdown, MARKDOWN_MARKER } from './format-markdown.ts';
+import { code, formatMarkdown, MARKDOWN_MARKER, MARKDOWN_MAX_CHARS } from './format-markdown.ts';
 import { formatText } from './format-text.ts';
 
 function routePlan(overrides: Partial<RoutePlan>): RoutePlan {
@@ -74,5 +74,21 @@ describe('markdown', () => {
     const quiet = report([routePlan({})]);
     expect(formatMarkdown(quiet)).toContain('No change');
     expect(formatText(quiet)).toContain('No change');
+  });
+
+  it('names fewer events while the comment would be too long for GitHub, keeping every count', () => {
+    const refs = Array.from({ length: 400 }, (_, i) => ref(`evt_${'k'.repeat(30)}_${i}`));
+    const routes = Array.from({ length: 40 }, (_, i) =>
+      routePlan({
+        route: `route-${i}`,
+        stopFiring: refs.length,
+        changed: { 'newly-firing': [], 'stop-firing': refs, 'mapped-differently': [], 'map-error': [] },
+        examples: [{ kind: 'stop-firing', event: refs[0]!, reason: 'filter returned false', before: { x: 'y'.repeat(200) } }],
+      }),
+    );
+    const text = formatMarkdown(report(routes));
+    expect(text.length).toBeLessThanOrEqual(MARKDOWN_MAX_CHARS);
+    for (let i = 0; i < 40; i++) expect(text).toContain(`| \`route-${i}\` | 0 | 400 | 0 | 0 |`);
+    expect(text).toContain('--format json` names every event');
   });
 });

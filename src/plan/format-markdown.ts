@@ -7,8 +7,11 @@ import { CHANGE_KINDS, type Example, type PlanReport, type RoutePlan, routeChang
 import type { Change } from './diff.ts';
 import { KIND_FIELDS, KIND_ORDER, KIND_TITLES, shortValue, summaryLine, windowText } from './format-text.ts';
 
-/** Changed events named per kind before "and N more". */
-export const MARKDOWN_LISTED_PER_KIND = 30;
+/** Changed events named per kind before "and N more", tried in turn until the comment fits. */
+const LISTED_PER_KIND_STEPS = [30, 10, 3, 0] as const;
+
+/** GitHub refuses comments over 65,536 characters; stay below with room for a workflow's own text. */
+export const MARKDOWN_MAX_CHARS = 60_000;
 
 /** A first line that tools (and the README's workflow) can find to update the same comment. */
 export const MARKDOWN_MARKER = '<!-- hookgate-plan -->';
@@ -37,7 +40,7 @@ function routeCell(route: RoutePlan): string {
   return `${code(route.route)}${status}`;
 }
 
-function routeSection(route: RoutePlan): string[] {
+function routeSection(route: RoutePlan, listed: number, withExamples: boolean): string[] {
   const lines = ['', `#### ${code(route.route)}`];
   const { before, after } = route.targets;
   if (before !== null && after !== null && before.join(',') !== after.join(',')) {
@@ -46,10 +49,10 @@ function routeSection(route: RoutePlan): string[] {
   for (const kind of KIND_ORDER) {
     const events = route.changed[kind];
     if (events.length === 0) continue;
-    const named = events.slice(0, MARKDOWN_LISTED_PER_KIND).map((e) => code(e.dedupKey));
-    const more = events.length > MARKDOWN_LISTED_PER_KIND ? `, and ${events.length - MARKDOWN_LISTED_PER_KIND} more` : '';
+    const named = events.slice(0, listed).map((e) => code(e.dedupKey));
+    const more = events.length > listed ? `${listed > 0 ? ', and ' : ''}${events.length - listed} more` : '';
     lines.push('', `**${capitalize(KIND_TITLES[kind])} (${events.length}):** ${named.join(', ')}${more}`);
-    const examples = route.examples.filter((e) => e.kind === kind);
+    const examples = withExamples ? route.examples.filter((e) => e.kind === kind) : [];
     if (examples.length === 0) continue;
     lines.push('', `<details><summary>${examples.length === 1 ? 'Example' : 'Examples'}</summary>`, '');
     for (const example of examples) {
@@ -88,7 +91,20 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The whole comment, naming fewer events (and at last no examples) while it is too long for GitHub. */
 export function formatMarkdown(report: PlanReport): string {
+  let text = '';
+  for (const listed of LISTED_PER_KIND_STEPS) {
+    text = markdownWith(report, listed, true);
+    if (text.length <= MARKDOWN_MAX_CHARS) return text;
+  }
+  text = markdownWith(report, 0, false);
+  if (text.length <= MARKDOWN_MAX_CHARS) return text;
+  const cut = text.lastIndexOf('\n', MARKDOWN_MAX_CHARS - 200);
+  return `${text.slice(0, cut)}\n\n… cut to fit a comment: \`--format json\` has the whole plan.`;
+}
+
+function markdownWith(report: PlanReport, listed: number, withExamples: boolean): string {
   const lines = [MARKDOWN_MARKER, '### hookgate plan', ''];
   lines.push(
     `Base ${code(report.base)} → head ${code(report.head)}: **${report.events} events**${windowText(report)}, routed through both configs. Nothing was sent.`,
@@ -110,6 +126,7 @@ export function formatMarkdown(report: PlanReport): string {
       lines.push(`| ${routeCell(route)} | ${counts.join(' | ')} | ${perDay(route)} |`);
     }
   }
-  for (const route of report.routes.filter(routeChanged)) lines.push(...routeSection(route));
+  for (const route of report.routes.filter(routeChanged)) lines.push(...routeSection(route, listed, withExamples));
+  if (listed < LISTED_PER_KIND_STEPS[0]) lines.push('', `_Shortened to fit a comment: \`--format json\` names every event._`);
   return lines.join('\n');
 }
