@@ -7,9 +7,10 @@
 import { HookgateError } from '../errors.ts';
 import { parseBody } from '../pipeline/parse-body.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
+import { ConfigRun, type EventOutcome } from './config-run.ts';
 import { type Change, sameValue, structuralDiff } from './diff.ts';
 import type { PlanEvent } from './event-file.ts';
-import { type Replayed, type RouteResult, replayEvent } from './replay.ts';
+import type { RouteResult } from './replay.ts';
 
 export const CHANGE_KINDS = ['newly-firing', 'stop-firing', 'mapped-differently', 'map-error'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
@@ -91,9 +92,6 @@ class RouteTally {
     'mapped-differently': [],
     'map-error': [],
   };
-  firesBefore = 0;
-  firesAfter = 0;
-
   constructor(
     readonly route: string,
     readonly provider: string,
@@ -114,7 +112,7 @@ function eventRef(event: PlanEvent): EventRef {
   };
 }
 
-function whyNot(replayed: Replayed, route: string, exists: boolean, side: 'base' | 'head'): string {
+function whyNot(replayed: EventOutcome, route: string, exists: boolean, side: 'base' | 'head'): string {
   if (!exists) return side === 'base' ? 'a new route' : 'the route is removed';
   if (replayed.refused !== null) return replayed.refused;
   return replayed.reasons.get(route) ?? replayed.reasons.get('*') ?? 'not matched';
@@ -128,12 +126,9 @@ function routeNames(base: CompiledConfig, head: CompiledConfig): Map<string, str
   return names;
 }
 
-function compareRoute(tally: RouteTally, event: PlanEvent, before: Replayed, after: Replayed, inBase: boolean, inHead: boolean): void {
+function compareRoute(tally: RouteTally, ref: EventRef, before: EventOutcome, after: EventOutcome, inBase: boolean, inHead: boolean): void {
   const a: RouteResult | undefined = before.routes.get(tally.route);
   const b: RouteResult | undefined = after.routes.get(tally.route);
-  if (a?.kind === 'fired') tally.firesBefore++;
-  if (b?.kind === 'fired') tally.firesAfter++;
-  const ref = eventRef(event);
   if (b?.kind === 'error') {
     if (a?.kind === 'error') return;
     tally.record({ kind: 'map-error', event: ref, error: b.error, ...(a?.kind === 'fired' ? { before: a.mapped } : {}) });
@@ -183,6 +178,24 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
   const byProvider = new Map<string, RouteTally[]>();
   for (const tally of tallies) byProvider.set(tally.provider, [...(byProvider.get(tally.provider) ?? []), tally]);
 
+  const baseRun = new ConfigRun(base);
+  const headRun = new ConfigRun(head);
+  /** Events whose outcome under either config still waits for a group to fire, in arrival order. */
+  const waiting: Array<{ readonly ref: EventRef; readonly provider: string; readonly before: EventOutcome; readonly after: EventOutcome }> =
+    [];
+  const settle = (all: boolean): void => {
+    while (waiting.length > 0 && (all || (waiting[0]!.before.pending === 0 && waiting[0]!.after.pending === 0))) {
+      const { ref, provider, before, after } = waiting.shift()!;
+      // A route only sees its own provider's events; a route whose provider changed shows up through its results.
+      const candidates = new Set<RouteTally>(byProvider.get(provider) ?? []);
+      for (const name of [...before.routes.keys(), ...after.routes.keys()]) {
+        const tally = tallyByName.get(name);
+        if (tally) candidates.add(tally);
+      }
+      for (const tally of candidates) compareRoute(tally, ref, before, after, baseRoutes.has(tally.route), headRoutes.has(tally.route));
+    }
+  };
+
   let count = 0;
   let first: number | undefined;
   let last: number | undefined;
@@ -197,18 +210,16 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
       unparseable++;
       continue;
     }
-    const before = await replayEvent(base, event, parsed.body);
-    const after = await replayEvent(head, event, parsed.body);
+    const before = await baseRun.push(event, parsed.body);
+    const after = await headRun.push(event, parsed.body);
     if (before.refused !== null) refused.base++;
     if (after.refused !== null) refused.head++;
-    // A route only sees its own provider's events; a renamed provider shows up as two routes.
-    const candidates = new Set<RouteTally>(byProvider.get(event.provider) ?? []);
-    for (const name of [...before.routes.keys(), ...after.routes.keys()]) {
-      const tally = tallyByName.get(name);
-      if (tally) candidates.add(tally);
-    }
-    for (const tally of candidates) compareRoute(tally, event, before, after, baseRoutes.has(tally.route), headRoutes.has(tally.route));
+    waiting.push({ ref: eventRef(event), provider: event.provider, before, after });
+    settle(false);
   }
+  await baseRun.finish();
+  await headRun.finish();
+  settle(true);
 
   const days = first === undefined || last === undefined ? 1 : Math.max(1, (last - first) / DAY_MS);
   const routes = tallies.map(function routePlan(t): RoutePlan {
@@ -223,8 +234,8 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
       inBase: baseRoutes.has(t.route),
       inHead: headRoutes.has(t.route),
       targets: { before: baseRoutes.get(t.route)?.targets ?? null, after: headRoutes.get(t.route)?.targets ?? null },
-      fires: { before: t.firesBefore, after: t.firesAfter },
-      firesPerDay: { before: perDay(t.firesBefore, days), after: perDay(t.firesAfter, days) },
+      fires: { before: baseRun.fires(t.route), after: headRun.fires(t.route) },
+      firesPerDay: { before: perDay(baseRun.fires(t.route), days), after: perDay(headRun.fires(t.route), days) },
       changed: t.changed,
     };
   });
