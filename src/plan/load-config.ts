@@ -8,9 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
-import { type LoadResult, loadConfigFile, loadConfigText } from '../config/load.ts';
+import { type LoadResult, loadConfigText } from '../config/load.ts';
 import { compileConfig } from '../pipeline/compile.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
+import { loadAndCompile } from '../server/load-config.ts';
 import { throwawaySecrets } from '../testing/throwaway-secrets.ts';
 
 export const GIT_REF_PREFIX = 'git-ref:';
@@ -75,23 +76,22 @@ export function loadPlanConfig(spec: string, options: LoadPlanConfigOptions = {}
   const cwd = options.cwd ?? process.cwd();
   const env = { ...(options.env ?? process.env) };
   const git = parseGitRef(spec);
-  let loaded: LoadResult;
-  if (git) {
-    const { text, dir } = readGitRef(spec, git.ref, git.file, cwd);
-    loaded = loadConfigText(text, spec, dir, { mode: 'validate', env });
-  } else {
-    loaded = loadConfigFile(spec, { mode: 'validate', env, cwd });
+  const compile = { secretOverride: throwawaySecrets().override };
+  if (!git) {
+    const result = loadAndCompile(spec, { mode: 'validate', env, cwd, compile });
+    if (!result.ok) throw new PlanConfigError(`${spec} is not a valid config:\n${result.errors.map((l) => `  ${l}`).join('\n')}`);
+    if (result.config === null) throw new PlanConfigError(`${spec} was not compiled`);
+    return { label: spec, config: result.config, missingEnv: result.loaded.missingEnv };
   }
+  // The file at a ref has no path of its own to load from; its relative paths resolve beside it in the working tree.
+  const { text, dir } = readGitRef(spec, git.ref, git.file, cwd);
+  const loaded: LoadResult = loadConfigText(text, spec, dir, { mode: 'validate', env });
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
     throw new PlanConfigError(`${spec} is not a valid config:\n${errors.map((l) => `  ${l}`).join('\n')}`);
   }
   try {
-    const config = compileConfig(
-      loaded.config,
-      { path: loaded.absPath, dir: loaded.dir, sha256: loaded.sha256 },
-      { secretOverride: throwawaySecrets().override },
-    );
+    const config = compileConfig(loaded.config, { path: loaded.absPath, dir: loaded.dir, sha256: loaded.sha256 }, compile);
     return { label: spec, config, missingEnv: loaded.missingEnv };
   } catch (error) {
     throw new PlanConfigError(`${spec} does not compile: ${(error as Error).message}`);

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAndCompile } from '../../src/cli/serve.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { ingest } from '../../src/pipeline/ingest.ts';
+import { loadAndCompile } from '../../src/server/load-config.ts';
 import { openStore } from '../../src/store/open.ts';
 import { BIN, REPO_ROOT, type TempDir, tempDir } from '../support/router-process.ts';
 
@@ -258,8 +258,9 @@ describe('hookgate plan on a recorded day of Stripe, GitHub and Sentry events', 
     tmp.write('head.yaml', HEAD);
     mkdirSync(path.join(tmp.dir, 'data'));
     storeUrl = `sqlite:${path.join(tmp.dir, 'data/hookgate.db')}`;
-    const loaded = loadAndCompile(path.join(tmp.dir, 'routes.yaml'), silentLogger(), ENV);
-    if (loaded.config === null) throw new Error(loaded.refusal.errors.join('\n'));
+    // As serve loads it: every secret set, verifiers built.
+    const loaded = loadAndCompile(path.join(tmp.dir, 'routes.yaml'), { mode: 'serve', env: ENV });
+    if (!loaded.ok || loaded.config === null) throw new Error(loaded.ok ? 'not compiled' : loaded.errors.join('\n'));
     const store = await openStore(storeUrl);
     recorded = await recordDay(Date.now());
     try {
