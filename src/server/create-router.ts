@@ -20,6 +20,7 @@ import { createReloader, loadServeConfig } from './reload.ts';
 import { fileSha256 } from './restart-only.ts';
 import { type Env, resolveSettings, type SettingFlags, type StartSettings } from './settings.ts';
 import { createShutdown } from './shutdown.ts';
+import { claimServingStore } from './store-owner.ts';
 import { watchConfig } from './watch-config.ts';
 import { createWorker, recoverInFlight } from './worker.ts';
 
@@ -88,8 +89,13 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
     logger.error({ error: settings }, 'invalid setting');
     return { ok: false, lines: [settings] };
   }
+  const owner = claimServingStore(settings.storeUrl, logger);
+  if (owner !== null && 'error' in owner) return { ok: false, lines: [owner.error] };
   const opened = await openServingStore(settings.storeUrl, logger);
-  if ('error' in opened) return { ok: false, lines: [`cannot open the store: ${opened.error}`] };
+  if ('error' in opened) {
+    owner?.release();
+    return { ok: false, lines: [`cannot open the store: ${opened.error}`] };
+  }
   const store: Store = opened;
 
   const metrics = createMetrics({ store, config: () => current, logger, logDropped: dropped });
@@ -116,6 +122,7 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
   if ('error' in listening) {
     logger.error({ host: settings.host, port: settings.port, error: listening.error }, 'cannot listen');
     await store.close();
+    owner?.release();
     return { ok: false, lines: [`cannot listen on ${settings.host}:${settings.port}: ${listening.error}`] };
   }
   const server: Server = listening;
@@ -163,6 +170,7 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
     server,
     worker,
     stops: [stopPurge, () => watcher?.close()],
+    ...(owner ? { afterClose: () => owner.release() } : {}),
     ...(flushLog ? { flushLog } : {}),
   });
 

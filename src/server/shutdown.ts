@@ -14,6 +14,8 @@ export interface ShutdownParts {
   /** Timers and watchers to stop first (retention purge, config watcher). */
   readonly stops: ReadonlyArray<() => void>;
   readonly flushLog?: () => Promise<void>;
+  /** Run once the store is closed (gives up the SQLite file's claim). */
+  readonly afterClose?: () => void;
 }
 
 const WORKER_GRACE_MS = 10_000;
@@ -33,6 +35,7 @@ export function createShutdown(parts: ShutdownParts): (signal: string) => Promis
       server.closeAllConnections();
       await closed;
       await store.close();
+      parts.afterClose?.();
       logger.info({ signal }, 'stopped');
       await parts.flushLog?.();
     })();
