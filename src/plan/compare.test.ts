@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildPlan, kindsFound, type PlanReport, type RoutePlan } from './compare.ts';
+import { buildPlan, durationText, kindsFound, type PlanReport, type RoutePlan } from './compare.ts';
 import type { PlanEvent } from './event-file.ts';
 import { loadPlanConfig } from './load-config.ts';
 
@@ -10,7 +10,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'hookgate-plan-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let files = 0;
-function config(routes: string, providers = DEFAULT_PROVIDERS) {
+function config(routes: string, providers = DEFAULT_PROVIDERS, budgets = '') {
   const file = path.join(dir, `c${files++}.yaml`);
   writeFileSync(
     file,
@@ -19,7 +19,8 @@ providers:
 ${providers}
 targets:
   a: { url: "http://127.0.0.1:9/a" }
-  b: { routine: { url: "http://127.0.0.1:9/b", token: "\${B_TOKEN}" } }
+  b: { routine: { url: "http://127.0.0.1:9/b", token: "\${B_TOKEN}" }${budgets ? ', budget: runs' : ''} }
+${budgets}
 routes:
 ${routes}`,
   );
@@ -228,5 +229,37 @@ describe('buildPlan', () => {
     const report = await plan(`  - { name: r, from: backend, to: a }`, `  - { name: r, from: backend, to: [a, b] }`, orders);
     expect(route(report, 'r').targets).toEqual({ before: ['a'], after: ['a', 'b'] });
     expect(counts(route(report, 'r'))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('reports each budget before and after: requests its targets would be sent, the busiest window, what the limit holds back', async () => {
+    const budget = (limit: number): string => `budgets:\n  runs: { limit: ${limit}, per: 1h }`;
+    const base = config(`  - { name: all, from: backend, to: b }`, DEFAULT_PROVIDERS, budget(1));
+    const head = config(`  - { name: all, from: backend, events: [order], filter: 'total > 10', to: b }`, DEFAULT_PROVIDERS, budget(1));
+    const report = await buildPlan({ base, head, events: orders });
+    expect(report.budgets).toEqual([
+      {
+        budget: 'runs',
+        rule: {
+          before: { limit: 1, per: '1h', over: 'hold', targets: ['b'] },
+          after: { limit: 1, per: '1h', over: 'hold', targets: ['b'] },
+        },
+        // Requests at 0, 1 h, 2 h and 2.5 h at 1 per hour: the last waits half an hour for the third to leave the window.
+        before: { requests: 4, busiestWindow: 2, held: 1, maxDelayMs: 1_800_000, dropped: 0 },
+        // o2 and o3, an hour apart, at 1 per hour: neither waits.
+        after: { requests: 2, busiestWindow: 1, held: 0, maxDelayMs: 0, dropped: 0 },
+      },
+    ]);
+  });
+});
+
+describe('durationText', () => {
+  it.each([
+    [86_400_000, '1d'],
+    [5_400_000, '90m'],
+    [3_600_000, '1h'],
+    [1500, '1500ms'],
+    [30_000, '30s'],
+  ])('%d ms is %s', (ms, text) => {
+    expect(durationText(ms)).toBe(text);
   });
 });

@@ -7,6 +7,7 @@
 import { HookgateError } from '../errors.ts';
 import { parseBody } from '../pipeline/parse-body.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
+import { type BudgetUse, simulateBudget } from './budget-sim.ts';
 import { ConfigRun, type EventOutcome } from './config-run.ts';
 import { type Change, sameValue, structuralDiff } from './diff.ts';
 import type { PlanEvent } from './event-file.ts';
@@ -61,6 +62,21 @@ export interface RoutePlan {
   readonly changed: Readonly<Record<ChangeKind, readonly EventRef[]>>;
 }
 
+export interface BudgetRuleView {
+  readonly limit: number;
+  readonly per: string;
+  readonly over: 'hold' | 'drop';
+  readonly targets: readonly string[];
+}
+
+/** A budget's use under each config (null where the config has no such budget). */
+export interface BudgetPlan {
+  readonly budget: string;
+  readonly rule: { readonly before: BudgetRuleView | null; readonly after: BudgetRuleView | null };
+  readonly before: BudgetUse | null;
+  readonly after: BudgetUse | null;
+}
+
 export interface PlanReport {
   /** Every event of the window, ignored ones included. */
   readonly events: number;
@@ -73,6 +89,8 @@ export interface PlanReport {
   readonly refused: { readonly base: number; readonly head: number };
   /** Events whose body does not parse (they reach no route under either config). */
   readonly unparseable: number;
+  /** Every budget of either config, head order first. */
+  readonly budgets: readonly BudgetPlan[];
 }
 
 export interface PlanInput {
@@ -167,6 +185,36 @@ function parsedBody(event: PlanEvent): { ok: true; body: unknown } | { ok: false
 
 const perDay = (fires: number, days: number): number => Math.round((fires / days) * 10) / 10;
 
+/** 86400000 → "1d", 5400000 → "90m": the largest unit that divides it. */
+export function durationText(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+function budgetPlans(baseRun: ConfigRun, headRun: ConfigRun): BudgetPlan[] {
+  const names = [...(headRun.config.budgets?.keys() ?? []), ...(baseRun.config.budgets?.keys() ?? [])];
+  return [...new Set(names)].map(function budgetPlan(name): BudgetPlan {
+    const side = (run: ConfigRun): { rule: BudgetRuleView | null; use: BudgetUse | null } => {
+      const budget = run.config.budgets?.get(name);
+      if (!budget) return { rule: null, use: null };
+      return {
+        rule: { limit: budget.limit, per: durationText(budget.perMs), over: budget.over, targets: budget.targets },
+        use: simulateBudget(budget, run.requestTimes(budget.targets)),
+      };
+    };
+    const before = side(baseRun);
+    const after = side(headRun);
+    return { budget: name, rule: { before: before.rule, after: after.rule }, before: before.use, after: after.use };
+  });
+}
+
 export async function buildPlan(input: PlanInput): Promise<PlanReport> {
   const base = input.base.config;
   const head = input.head.config;
@@ -251,6 +299,7 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
     },
     refused,
     unparseable,
+    budgets: budgetPlans(baseRun, headRun),
   };
 }
 

@@ -39,4 +39,14 @@ export class ConfigRun {
   fires(route: string): number {
     return this.fireTimes.get(route)?.length ?? 0;
   }
+
+  /** The time of every request the targets would be sent: one per fire of each route, per target it names. */
+  requestTimes(targets: readonly string[]): number[] {
+    const times: number[] = [];
+    for (const route of this.config.routes) {
+      const fires = this.fireTimes.get(route.name) ?? [];
+      for (const target of route.targets) if (targets.includes(target)) times.push(...fires);
+    }
+    return times;
+  }
 }

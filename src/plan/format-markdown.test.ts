@@ -33,6 +33,7 @@ function report(routes: RoutePlan[]): PlanReport {
     window: { from: '2026-11-30T00:00:00.000Z', until: '2026-11-30T12:00:00.000Z', days: 1 },
     refused: { base: 0, head: 0 },
     unparseable: 0,
+    budgets: [],
   };
 }
 

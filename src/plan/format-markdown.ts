@@ -5,7 +5,17 @@
 
 import { CHANGE_KINDS, type Example, type PlanReport, type RoutePlan, routeChanged } from './compare.ts';
 import type { Change } from './diff.ts';
-import { KIND_FIELDS, KIND_ORDER, KIND_TITLES, shortValue, summaryLine, windowText } from './format-text.ts';
+import {
+  beforeAfter,
+  budgetNumbers,
+  KIND_FIELDS,
+  KIND_ORDER,
+  KIND_TITLES,
+  ruleText,
+  shortValue,
+  summaryLine,
+  windowText,
+} from './format-text.ts';
 
 /** Changed events named per kind before "and N more", tried in turn until the comment fits. */
 const LISTED_PER_KIND_STEPS = [30, 10, 3, 0] as const;
@@ -124,6 +134,17 @@ function markdownWith(report: PlanReport, listed: number, withExamples: boolean)
     for (const route of report.routes) {
       const counts = CHANGE_KINDS.map((k) => String(route[KIND_FIELDS[k]]));
       lines.push(`| ${routeCell(route)} | ${counts.join(' | ')} | ${perDay(route)} |`);
+    }
+  }
+  if (report.budgets.length > 0) {
+    lines.push('', '| budget | limit | requests | busiest window | over the limit |', '|---|---|---:|---:|---|');
+    for (const budget of report.budgets) {
+      const a = budgetNumbers(budget.before);
+      const b = budgetNumbers(budget.after);
+      const rule = beforeAfter(ruleText(budget.rule.before), ruleText(budget.rule.after));
+      lines.push(
+        `| ${code(budget.budget)} | ${plain(rule)} | ${beforeAfter(a.requests, b.requests)} | ${beforeAfter(a.busiest, b.busiest)} | ${plain(beforeAfter(a.over, b.over))} |`,
+      );
     }
   }
   for (const route of report.routes.filter(routeChanged)) lines.push(...routeSection(route, listed, withExamples));

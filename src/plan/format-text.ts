@@ -1,6 +1,16 @@
 /** A plan for the terminal: one block per route that changes, one line per route that does not. */
 
-import { type ChangeKind, type EventRef, type Example, type PlanReport, type RoutePlan, routeChanged } from './compare.ts';
+import type { BudgetUse } from './budget-sim.ts';
+import {
+  type BudgetPlan,
+  type ChangeKind,
+  durationText,
+  type EventRef,
+  type Example,
+  type PlanReport,
+  type RoutePlan,
+  routeChanged,
+} from './compare.ts';
 import type { Change } from './diff.ts';
 
 /** Changed events listed per kind before "and N more" (the JSON lists every one). */
@@ -123,8 +133,39 @@ export function formatText(report: PlanReport): string {
       lines.push(`  = ${routeHeading(route)}${note ? `  (${note})` : ''}`);
     }
   }
+  if (report.budgets.length > 0) {
+    lines.push('', 'budgets (simulated on the fire times; a 429 that gives a unit back is not):');
+    for (const budget of report.budgets) lines.push(`  ${budgetLine(budget)}`);
+  }
   lines.push('', summaryLine(report));
   return lines.join('\n');
+}
+
+export function ruleText(rule: BudgetPlan['rule']['before']): string {
+  return rule === null ? 'absent' : `${rule.limit} per ${rule.per}, ${rule.over}`;
+}
+
+/** `a → b`, or just `b` when both sides are the same. */
+export function beforeAfter(before: string, after: string): string {
+  return before === after ? after : `${before} → ${after}`;
+}
+
+export function budgetNumbers(use: BudgetUse | null): { requests: string; busiest: string; over: string } {
+  if (use === null) return { requests: '-', busiest: '-', over: '-' };
+  const over =
+    use.dropped > 0
+      ? `${use.dropped} dropped`
+      : use.held > 0
+        ? `${use.held} held (up to ${durationText(Math.ceil(use.maxDelayMs / 1000) * 1000)})`
+        : 'none held';
+  return { requests: String(use.requests), busiest: String(use.busiestWindow), over };
+}
+
+function budgetLine(budget: BudgetPlan): string {
+  const rule = beforeAfter(ruleText(budget.rule.before), ruleText(budget.rule.after));
+  const a = budgetNumbers(budget.before);
+  const b = budgetNumbers(budget.after);
+  return `${budget.budget} (${rule}): ${beforeAfter(a.requests, b.requests)} requests, busiest window ${beforeAfter(a.busiest, b.busiest)}, ${beforeAfter(a.over, b.over)}`;
 }
 
 export function summaryLine(report: PlanReport): string {

@@ -38,13 +38,18 @@ providers:
     verify: { type: github, secret: "\${GITHUB_WEBHOOK_SECRET}" }
   sentry:
     verify: { type: sentry, secret: "\${SENTRY_CLIENT_SECRET}" }
+budgets:
+  routine-runs: { limit: 15, per: 1d }
 targets:
   onboarding-routine:
     routine: { url: "http://127.0.0.1:9/onboarding/fire", token: "\${ONBOARDING_ROUTINE_TOKEN}" }
+    budget: routine-runs
   review-routine:
     routine: { url: "http://127.0.0.1:9/review/fire", token: "\${REVIEW_ROUTINE_TOKEN}" }
+    budget: routine-runs
   triage-routine:
     routine: { url: "http://127.0.0.1:9/triage/fire", token: "\${TRIAGE_ROUTINE_TOKEN}" }
+    budget: routine-runs
   billing-api:
     url: http://127.0.0.1:9/billing
     auth: { bearer: "\${BILLING_API_TOKEN}" }
@@ -241,6 +246,7 @@ interface JsonRoute {
 interface JsonPlan {
   events: number;
   routes: JsonRoute[];
+  budgets: Array<{ budget: string; before: { requests: number; held: number }; after: { requests: number; held: number } }>;
 }
 
 function keys(route: JsonRoute | undefined, kind: string): string[] {
@@ -367,6 +373,9 @@ describe('hookgate plan on a recorded day of Stripe, GitHub and Sentry events', 
         expect(r.fires.before).toBe(r.fires.after);
       }
       expect(byName.get('github-pr-review')!.fires.before).toBe(6);
+
+      // The three routines share 15 runs a day: 8 + 6 + 9 fires before, 4 + 6 + 9 after, all within one day.
+      expect(plan.budgets).toMatchObject([{ budget: 'routine-runs', before: { requests: 23, held: 8 }, after: { requests: 19, held: 4 } }]);
     });
   }
 
@@ -384,6 +393,9 @@ describe('hookgate plan on a recorded day of Stripe, GitHub and Sentry events', 
       expect(result.stdout).toMatch(format === 'text' ? /mapped differently: 3 events/ : /\*\*Mapped differently \(3\):\*\*/);
       expect(result.stdout).toContain('"fatal"');
       expect(result.stdout).toContain('"critical"');
+      expect(result.stdout).toMatch(
+        format === 'text' ? /routine-runs \(15 per 1d, hold\): 23 → 19 requests/ : /\| `routine-runs` \| 15 per 1d, hold \| 23 → 19 \|/,
+      );
     }
     const markdown = await hookgate(
       ['plan', '--base', 'routes.yaml', '-c', 'head.yaml', '--events', 'recorded', '--format', 'markdown'],
