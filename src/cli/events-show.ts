@@ -82,6 +82,7 @@ function describeDelivery(d: Delivery & { readonly attempts: readonly Attempt[] 
   const lines = [`  ${d.route} -> ${d.target}  ${status}  ${d.id}`];
   if (d.error) lines.push(`    error: ${d.error}`);
   if (d.status === 'pending' || d.status === 'in_flight') lines.push(`    next attempt ${time(d.nextAttemptAt)}`);
+  if (d.heldBy) lines.push(`    held by budget ${d.heldBy}${d.heldUntil ? ` until ${time(d.heldUntil)}` : ''}`);
   for (const a of d.attempts) {
     const answer = a.statusCode === null ? 'no reply' : `HTTP ${a.statusCode}`;
     const parts = [`    attempt ${a.number}  ${time(a.startedAt)}  ${answer}  ${a.outcome}  ${a.durationMs} ms`];

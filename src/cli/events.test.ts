@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finishedDelivery } from '../../test/support/admin-fixtures.ts';
-import { anEvent, T0 } from '../../test/support/store/contract-fixtures.ts';
+import { aDelivery, anEvent, T0 } from '../../test/support/store/contract-fixtures.ts';
 import { EVENT_FILE_FORMAT, parseEventFile } from '../plan/event-file.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
@@ -139,6 +139,21 @@ describe('hookgate events show', () => {
     out = [];
     expect(await runEventsShow('key-ignored', {}, io)).toBe(0);
     expect(out.join('\n')).toMatch(/routes that did not take it:\n {2}r1 {2}filter returned false/);
+  });
+
+  it('says which budget holds a pending delivery back, and until when', async () => {
+    const event = anEvent({ dedupKey: 'key-held', receivedAt: T0 });
+    await store.insertEvent(event, [aDelivery({ target: 'a', nextAttemptAt: T0 }), aDelivery({ target: 'a', nextAttemptAt: T0 })]);
+    const claim = await store.claimBudget({
+      budget: { name: 'runs', limit: 1, perMs: 3_600_000, over: 'hold' },
+      targets: [{ target: 'a', limit: 10, leaseMs: 30_000, concurrency: 10 }],
+      now: T0 + 1000,
+      workerId: 'w',
+      recheckMs: 1000,
+    });
+    expect(claim.held).toBe(1);
+    expect(await runEventsShow('key-held', {}, io)).toBe(0);
+    expect(out.join('\n')).toContain(`held by budget runs until ${new Date(claim.heldUntil!).toISOString()}`);
   });
 
   it('prints the admin API detail with --json, and fails naming what it looked for', async () => {
