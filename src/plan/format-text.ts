@@ -83,7 +83,7 @@ export function eventLine(event: EventRef): string {
 }
 
 export function firesPerDay(route: RoutePlan): string {
-  return `${route.firesPerDay.before} → ${route.firesPerDay.after} fires/day`;
+  return `${beforeAfter(String(route.firesPerDay.before), String(route.firesPerDay.after))} fires/day`;
 }
 
 function routeHeading(route: RoutePlan): string {
