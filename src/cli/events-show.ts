@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { bodyView, eventDetailView } from '../http/admin-views.ts';
+import { printable, printableLine } from '../plan/printable.ts';
 import type { Attempt, Delivery, EventWithDeliveries, Store } from '../store/types.ts';
 import { type CliIo, withCliStore } from './deliveries.ts';
 import { storeOptions } from './events-io.ts';
@@ -57,8 +58,8 @@ export function describeEvent(event: EventWithDeliveries): string {
   const lines = [
     `event ${event.id}`,
     `  provider    ${event.provider}`,
-    `  type        ${event.eventType}`,
-    `  dedup key   ${event.dedupKey}`,
+    `  type        ${printableLine(event.eventType)}`,
+    `  dedup key   ${printableLine(event.dedupKey)}`,
     `  received    ${time(event.receivedAt)}`,
     `  status      ${event.status}`,
     `  config      sha256 ${event.configSha256.slice(0, 12)}`,
@@ -72,23 +73,23 @@ export function describeEvent(event: EventWithDeliveries): string {
     for (const r of event.ignored) lines.push(`  ${r.route.padEnd(width)}  ${r.reason}`);
   }
   lines.push('', 'headers (credentials are never stored):');
-  for (const [name, value] of Object.entries(view.headers)) lines.push(`  ${name}: ${value}`);
-  lines.push('', 'body:', indent(preview(bodyView(event.rawBody))));
+  for (const [name, value] of Object.entries(view.headers)) lines.push(`  ${printableLine(name)}: ${printableLine(value)}`);
+  lines.push('', 'body:', indent(printable(preview(bodyView(event.rawBody)))));
   return lines.join('\n');
 }
 
 function describeDelivery(d: Delivery & { readonly attempts: readonly Attempt[] }): string[] {
   const status = d.status === 'dead' ? `dead (${d.deadReason ?? 'unknown reason'})` : d.status;
   const lines = [`  ${d.route} -> ${d.target}  ${status}  ${d.id}`];
-  if (d.error) lines.push(`    error: ${d.error}`);
+  if (d.error) lines.push(`    error: ${printableLine(d.error)}`);
   if (d.status === 'pending' || d.status === 'in_flight') lines.push(`    next attempt ${time(d.nextAttemptAt)}`);
   if (d.heldBy) lines.push(`    held by budget ${d.heldBy}${d.heldUntil ? ` until ${time(d.heldUntil)}` : ''}`);
   for (const a of d.attempts) {
     const answer = a.statusCode === null ? 'no reply' : `HTTP ${a.statusCode}`;
     const parts = [`    attempt ${a.number}  ${time(a.startedAt)}  ${answer}  ${a.outcome}  ${a.durationMs} ms`];
-    if (a.error) parts.push(`error: ${a.error}`);
+    if (a.error) parts.push(`error: ${printableLine(a.error)}`);
     lines.push(parts.join('  '));
-    if (a.sessionUrl || a.sessionId) lines.push(`      routine session ${a.sessionUrl ?? a.sessionId}`);
+    if (a.sessionUrl || a.sessionId) lines.push(`      routine session ${printableLine(a.sessionUrl ?? a.sessionId ?? '')}`);
   }
   return lines;
 }

@@ -112,6 +112,15 @@ describe('hookgate events', () => {
     ]);
   });
 
+  it('prints a hostile dedup key with its control characters escaped, on one row', async () => {
+    await store.insertEvent(anEvent({ dedupKey: 'k\u001b[2J\nevt_forged  stripe', receivedAt: T0 }), []);
+    expect(await runEvents({}, io)).toBe(0);
+    const text = out.join('\n');
+    expect(text.split('\n')).toHaveLength(2);
+    expect(text).toContain('k\\u001b[2J\\nevt_forged  stripe');
+    expect(text).not.toContain('\u001b');
+  });
+
   it('says when more match than the limit, and refuses a bad --since as a usage error', async () => {
     await seedThree();
     expect(await runEvents({ limit: 2 }, io)).toBe(0);

@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { EVENT_STATUSES } from '../http/admin-params.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from '../http/admin-time.ts';
 import { eventSummaryView } from '../http/admin-views.ts';
+import { printableLine } from '../plan/printable.ts';
 import type { EventFilter, EventWithDeliveries, StoredEvent } from '../store/types.ts';
 import { alignColumns, type CliIo, withCliStore } from './deliveries.ts';
 import { registerEventsExport } from './events-export.ts';
@@ -75,15 +76,17 @@ function shortTime(ms: number): string {
 
 export function eventsTable(events: readonly (StoredEvent & Partial<Pick<EventWithDeliveries, 'deliveries'>>)[]): string {
   const header = ['ID', 'RECEIVED', 'PROVIDER', 'EVENT', 'STATUS', 'DELIVERIES', 'DEDUP KEY'];
-  const rows = events.map((e) => [
-    e.id,
-    shortTime(e.receivedAt),
-    e.provider,
-    e.eventType,
-    e.status,
-    deliveryOutcomes({ deliveries: e.deliveries ?? [] }),
-    e.dedupKey,
-  ]);
+  const rows = events.map((e) =>
+    [
+      e.id,
+      shortTime(e.receivedAt),
+      e.provider,
+      e.eventType,
+      e.status,
+      deliveryOutcomes({ deliveries: e.deliveries ?? [] }),
+      e.dedupKey,
+    ].map(printableLine),
+  );
   return alignColumns([header, ...rows]);
 }
 

@@ -12,6 +12,7 @@ import {
   routeChanged,
 } from './compare.ts';
 import type { Change } from './diff.ts';
+import { printable, printableLine } from './printable.ts';
 
 /** Changed events listed per kind before "and N more" (the JSON lists every one). */
 export const LISTED_PER_KIND = 10;
@@ -79,7 +80,7 @@ export function exampleDetail(example: Example): string[] {
 }
 
 export function eventLine(event: EventRef): string {
-  return `${event.provider} ${event.dedupKey}  ${event.eventType}  ${event.receivedAt}`;
+  return `${event.provider} ${printableLine(event.dedupKey)}  ${printableLine(event.eventType)}  ${event.receivedAt}`;
 }
 
 export function firesPerDay(route: RoutePlan): string {
@@ -98,7 +99,12 @@ function targetsNote(route: RoutePlan): string | null {
   return `targets: ${before.join(', ')} → ${after.join(', ')}`;
 }
 
+/** The whole plan for a terminal: text from events (keys, reasons, values) cannot carry control characters. */
 export function formatText(report: PlanReport): string {
+  return printable(formatTextRaw(report));
+}
+
+function formatTextRaw(report: PlanReport): string {
   const lines: string[] = [`hookgate plan: ${report.base} → ${report.head}`];
   lines.push(`${plural(report.events, 'event')}${windowText(report)}, routed through both configs; nothing was sent.`);
   if (report.unparseable > 0) lines.push(`${plural(report.unparseable, 'event')} with a body that does not parse reach no route.`);
