@@ -6,11 +6,12 @@
  */
 import { type Command, Option } from 'commander';
 import { parseTimeBound, TIME_BOUND_HINT } from '../http/admin-time.ts';
-import { buildPlan, CHANGE_KINDS, type ChangeKind, kindsFound } from '../plan/compare.ts';
+import { buildPlan } from '../plan/compare.ts';
 import { type PlanEvent, planEventFromStored } from '../plan/event-file.ts';
 import { formatMarkdown } from '../plan/format-markdown.ts';
 import { formatText } from '../plan/format-text.ts';
 import { loadPlanConfig, type PlanConfig, PlanConfigError } from '../plan/load-config.ts';
+import { CHANGE_KINDS, type ChangeKind, kindsFound } from '../plan/report.ts';
 import { EventSourceError, readEventFolder, storedEvents } from '../plan/source.ts';
 import type { CliIo } from './deliveries.ts';
 import { withCliStore } from './deliveries.ts';

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildPlan, durationText, kindsFound, type PlanReport, type RoutePlan } from './compare.ts';
+import { buildPlan } from './compare.ts';
 import type { PlanEvent } from './event-file.ts';
 import { loadPlanConfig } from './load-config.ts';
+import { durationText, kindsFound, type PlanReport, type RoutePlan } from './report.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hookgate-plan-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanReport, RoutePlan } from './compare.ts';
 import { code, formatMarkdown, MARKDOWN_MARKER, MARKDOWN_MAX_CHARS } from './format-markdown.ts';
 import { formatText } from './format-text.ts';
+import type { PlanReport, RoutePlan } from './report.ts';
 
 function routePlan(overrides: Partial<RoutePlan>): RoutePlan {
   return {

@@ -3,7 +3,6 @@
  * changed route the events by kind and a few examples in a collapsed block.
  */
 
-import { CHANGE_KINDS, type Example, type PlanReport, type RoutePlan, routeChanged } from './compare.ts';
 import type { Change } from './diff.ts';
 import {
   beforeAfter,
@@ -16,6 +15,7 @@ import {
   summaryLine,
   windowText,
 } from './format-text.ts';
+import { CHANGE_KINDS, type Example, type PlanReport, type RoutePlan, routeChanged } from './report.ts';
 
 /** Changed events named per kind before "and N more", tried in turn until the comment fits. */
 const LISTED_PER_KIND_STEPS = [30, 10, 3, 0] as const;

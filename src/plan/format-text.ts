@@ -1,6 +1,8 @@
 /** A plan for the terminal: one block per route that changes, one line per route that does not. */
 
 import type { BudgetUse } from './budget-sim.ts';
+import type { Change } from './diff.ts';
+import { printable, printableLine } from './printable.ts';
 import {
   type BudgetPlan,
   type ChangeKind,
@@ -10,9 +12,7 @@ import {
   type PlanReport,
   type RoutePlan,
   routeChanged,
-} from './compare.ts';
-import type { Change } from './diff.ts';
-import { printable, printableLine } from './printable.ts';
+} from './report.ts';
 
 /** Changed events listed per kind before "and N more" (the JSON lists every one). */
 export const LISTED_PER_KIND = 10;
