@@ -5,8 +5,10 @@
  * (status, error, time, the routine session it started).
  */
 import type { Command } from 'commander';
+import { eventShapeView } from '../http/admin-groups.ts';
 import { bodyView, eventDetailView } from '../http/admin-views.ts';
 import { printable, printableLine } from '../plan/printable.ts';
+import type { EventShape } from '../store/groups-types.ts';
 import type { Attempt, Delivery, EventWithDeliveries, Store } from '../store/types.ts';
 import { type CliIo, withCliStore } from './deliveries.ts';
 import { storeOptions } from './events-io.ts';
@@ -41,10 +43,12 @@ export async function runEventsShow(idOrKey: string, options: EventsShowOptions,
       io.err(`no event with id or dedup key "${idOrKey}"${from} (hookgate events lists them)`);
       return 1;
     }
-    events.forEach((event, i) => {
-      if (options.json) io.out(JSON.stringify(eventDetailView(event)));
-      else io.out(`${i > 0 ? '\n' : ''}${describeEvent(event)}`);
-    });
+    for (const [i, event] of events.entries()) {
+      // Per shaped route: the group the event joined, or the cooldown that held it back (as the admin detail's `shaped`).
+      const shapes = await store.groups.eventShapes(event.id);
+      if (options.json) io.out(JSON.stringify({ ...eventDetailView(event), shaped: shapes.map(eventShapeView) }));
+      else io.out(`${i > 0 ? '\n' : ''}${describeEvent(event, shapes)}`);
+    }
     return 0;
   });
 }
@@ -53,7 +57,22 @@ function time(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function describeEvent(event: EventWithDeliveries): string {
+/** One line per shaped route: `grouped` (the group's key, size and when it fires or fired) or `cooldown` (until when). */
+export function describeShape(shape: EventShape): string {
+  if (shape.outcome === 'cooldown')
+    return `${shape.route}  cooldown${shape.until === null ? '' : ` until ${time(shape.until)}`} (no delivery)`;
+  const g = shape.group;
+  if (g === null) return `${shape.route}  grouped`;
+  const when =
+    g.status === 'fired' && g.firedAt !== null
+      ? `fired ${time(g.firedAt)}`
+      : g.status === 'cooldown'
+        ? `fired while cooling down, until ${time(g.cooldownUntil ?? g.firesAt)} (no delivery)`
+        : `fires ${time(g.firesAt)}`;
+  return `${shape.route}  grouped  key ${printableLine(JSON.stringify(g.key))}, ${g.count} event${g.count === 1 ? '' : 's'}, ${when}  ${g.id}`;
+}
+
+export function describeEvent(event: EventWithDeliveries, shapes: readonly EventShape[] = []): string {
   const view = eventDetailView(event);
   const lines = [
     `event ${event.id}`,
@@ -67,6 +86,10 @@ export function describeEvent(event: EventWithDeliveries): string {
     event.deliveries.length === 0 ? 'deliveries: none' : `deliveries (${event.deliveries.length}):`,
   ];
   for (const delivery of event.deliveries) lines.push(...describeDelivery(delivery));
+  if (shapes.length > 0) {
+    lines.push('', 'grouped or cooled down:');
+    for (const shape of shapes) lines.push(`  ${describeShape(shape)}`);
+  }
   if (event.ignored.length > 0) {
     lines.push('', 'routes that did not take it:');
     const width = Math.max(...event.ignored.map((r) => r.route.length));

@@ -165,6 +165,33 @@ describe('hookgate events show', () => {
     expect(out.join('\n')).toContain(`held by budget runs until ${new Date(claim.heldUntil!).toISOString()}`);
   });
 
+  it('says per shaped route which group the event joined and when it fires, or until when a cooldown held it back', async () => {
+    const join = { route: 'triage', key: 'A', waitMs: 30_000, maxWaitMs: 300_000, max: 100, cooldownMs: 3_600_000 };
+    const grouped = anEvent({ dedupKey: 'key-grouped', receivedAt: T0 });
+    await store.groups.insertShapedEvent(grouped, [], { joins: [join], gates: [] });
+    expect(await runEventsShow('key-grouped', {}, io)).toBe(0);
+    expect(out.join('\n')).toMatch(
+      new RegExp(
+        `grouped or cooled down:\n {2}triage {2}grouped {2}key "A", 1 event, fires ${new Date(T0 + 30_000).toISOString()} {2}\\S+`,
+      ),
+    );
+
+    const [group] = await store.groups.claimDueGroups({ now: T0 + 30_000, limit: 1, leaseMs: 1000, owner: 'w' });
+    await store.groups.fireGroup({ groupId: group!.id, owner: 'w', now: T0 + 30_000, deliveries: [], cooldownMs: 3_600_000 });
+    const held = anEvent({ dedupKey: 'key-held-back', receivedAt: T0 + 60_000 });
+    await store.groups.insertShapedEvent(held, [], { joins: [join], gates: [] });
+    out = [];
+    expect(await runEventsShow('key-grouped', {}, io)).toBe(0);
+    expect(out.join('\n')).toContain(`triage  grouped  key "A", 1 event, fired ${new Date(T0 + 30_000).toISOString()}`);
+    out = [];
+    expect(await runEventsShow('key-held-back', {}, io)).toBe(0);
+    expect(out.join('\n')).toContain(`triage  cooldown until ${new Date(T0 + 30_000 + 3_600_000).toISOString()} (no delivery)`);
+    out = [];
+    expect(await runEventsShow('key-held-back', { json: true }, io)).toBe(0);
+    const detail = JSON.parse(out[0]!) as { shaped: unknown[] };
+    expect(detail.shaped).toEqual([{ route: 'triage', outcome: 'cooldown', until: new Date(T0 + 30_000 + 3_600_000).toISOString() }]);
+  });
+
   it('prints the admin API detail with --json, and fails naming what it looked for', async () => {
     const ids = await seedThree();
     expect(await runEventsShow('key-dead', { json: true }, io)).toBe(0);

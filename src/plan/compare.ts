@@ -205,6 +205,10 @@ export async function buildPlan(input: PlanInput): Promise<PlanReport> {
       fires: { before: baseRun.fires(t.route), after: headRun.fires(t.route) },
       firesPerDay: { before: perDay(baseRun.fires(t.route), days), after: perDay(headRun.fires(t.route), days) },
       changed: t.changed,
+      shaping:
+        baseRun.shapes(t.route) || headRun.shapes(t.route)
+          ? { before: baseRun.shapingUse(t.route), after: headRun.shapingUse(t.route) }
+          : null,
     };
   });
   return {

@@ -18,6 +18,7 @@ function routePlan(overrides: Partial<RoutePlan>): RoutePlan {
     fires: { before: 0, after: 0 },
     firesPerDay: { before: 0, after: 0 },
     changed: { 'newly-firing': [], 'stop-firing': [], 'mapped-differently': [], 'map-error': [] },
+    shaping: null,
     ...overrides,
   };
 }

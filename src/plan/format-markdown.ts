@@ -11,6 +11,7 @@ import {
   KIND_ORDER,
   KIND_TITLES,
   ruleText,
+  shapingText,
   shortValue,
   summaryLine,
   windowText,
@@ -145,6 +146,15 @@ function markdownWith(report: PlanReport, listed: number, withExamples: boolean)
       lines.push(
         `| ${code(budget.budget)} | ${plain(rule)} | ${beforeAfter(a.requests, b.requests)} | ${beforeAfter(a.busiest, b.busiest)} | ${plain(beforeAfter(a.over, b.over))} |`,
       );
+    }
+  }
+  const shaped = report.routes.filter((r) => r.shaping !== null);
+  if (shaped.length > 0) {
+    lines.push('', '| route | groups and cooldowns |', '|---|---|');
+    for (const route of shaped) {
+      const { before, after } = route.shaping ?? { before: null, after: null };
+      if (before === null || after === null) continue;
+      lines.push(`| ${routeCell(route)} | ${plain(beforeAfter(shapingText(before), shapingText(after)))} |`);
     }
   }
   for (const route of report.routes.filter(routeChanged)) lines.push(...routeSection(route, listed, withExamples));

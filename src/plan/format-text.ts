@@ -12,6 +12,7 @@ import {
   type PlanReport,
   type RoutePlan,
   routeChanged,
+  type ShapingUse,
 } from './report.ts';
 
 /** Changed events listed per kind before "and N more" (the JSON lists every one). */
@@ -93,6 +94,22 @@ function routeHeading(route: RoutePlan): string {
   return `${route.route}${status}  ${route.provider} → ${targets.join(', ')}  ${firesPerDay(route)}`;
 }
 
+/** One config's grouping and cooldown of a route, in words. */
+export function shapingText(use: ShapingUse): string {
+  const parts: string[] = [];
+  if (use.eventsGrouped > 0 || use.groupsFired > 0)
+    parts.push(`${plural(use.eventsGrouped, 'event')} grouped, ${plural(use.groupsFired, 'group')} fired`);
+  if (use.groupsCooledDown > 0) parts.push(`${plural(use.groupsCooledDown, 'group')} held back by cooldown`);
+  if (use.eventsCooledDown > 0) parts.push(`${plural(use.eventsCooledDown, 'event')} held back by cooldown`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+/** `shaping: before → after` for a route either config groups or cools down; null otherwise. */
+export function shapingNote(route: RoutePlan): string | null {
+  if (route.shaping === null) return null;
+  return `shaping: ${beforeAfter(shapingText(route.shaping.before), shapingText(route.shaping.after))}`;
+}
+
 function targetsNote(route: RoutePlan): string | null {
   const { before, after } = route.targets;
   if (before === null || after === null || before.join(',') === after.join(',')) return null;
@@ -118,6 +135,8 @@ function formatTextRaw(report: PlanReport): string {
     lines.push('', `~ ${routeHeading(route)}`);
     const note = targetsNote(route);
     if (note) lines.push(`    ${note}`);
+    const shaping = shapingNote(route);
+    if (shaping) lines.push(`    ${shaping}`);
     for (const kind of KIND_ORDER) {
       const events = route.changed[kind];
       if (events.length === 0) continue;
@@ -137,6 +156,8 @@ function formatTextRaw(report: PlanReport): string {
     for (const route of unchanged) {
       const note = targetsNote(route);
       lines.push(`  = ${routeHeading(route)}${note ? `  (${note})` : ''}`);
+      const shaping = shapingNote(route);
+      if (shaping) lines.push(`      ${shaping}`);
     }
   }
   if (report.budgets.length > 0) {

@@ -7,6 +7,7 @@
 import { HookgateError } from '../errors.ts';
 import { evaluateRoutes } from '../pipeline/evaluate.ts';
 import { normalize } from '../pipeline/normalize.ts';
+import type { ShapePlan } from '../pipeline/shape.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
 import type { WebhookRequest } from '../providers/types.ts';
 import type { PlanEvent } from './event-file.ts';
@@ -25,10 +26,14 @@ export interface Replayed {
   readonly refused: string | null;
   /** The event type under this config. */
   readonly eventType: string;
+  /** The dedup key under this config (the recorded one unless its provider computes its own). */
+  readonly dedupKey: string;
+  /** Routes that took the event and shape it: `join` (a grouped route: no result until its group fires) or `gate` (a cooldown). */
+  readonly shapes: readonly ShapePlan[];
 }
 
-function refusal(reason: string, eventType: string): Replayed {
-  return { routes: new Map(), reasons: new Map(), refused: reason, eventType };
+function refusal(reason: string, event: PlanEvent): Replayed {
+  return { routes: new Map(), reasons: new Map(), refused: reason, eventType: event.eventType, dedupKey: event.dedupKey, shapes: [] };
 }
 
 /**
@@ -38,7 +43,7 @@ function refusal(reason: string, eventType: string): Replayed {
  */
 export async function replayEvent(config: CompiledConfig, event: PlanEvent, body: unknown): Promise<Replayed> {
   const provider = config.providers.get(event.provider);
-  if (!provider) return refusal(`no provider named "${event.provider}"`, event.eventType);
+  if (!provider) return refusal(`no provider named "${event.provider}"`, event);
   const req: WebhookRequest = {
     method: 'POST',
     headers: event.headers,
@@ -54,7 +59,7 @@ export async function replayEvent(config: CompiledConfig, event: PlanEvent, body
     eventType = normalized.eventType;
     if (provider.idExpr) dedupKey = normalized.dedupKey;
   } catch (error) {
-    if (error instanceof HookgateError) return refusal(`refused on arrival: ${error.message}`, event.eventType);
+    if (error instanceof HookgateError) return refusal(`refused on arrival: ${error.message}`, event);
     throw error;
   }
   const evaluation = await evaluateRoutes(config.routesByProvider.get(event.provider) ?? [], config, {
@@ -78,5 +83,5 @@ export async function replayEvent(config: CompiledConfig, event: PlanEvent, body
   }
   const reasons = new Map<string, string>();
   for (const r of evaluation.ignored) reasons.set(r.route, r.reason);
-  return { routes, reasons, refused: null, eventType };
+  return { routes, reasons, refused: null, eventType, dedupKey, shapes: evaluation.shapes };
 }

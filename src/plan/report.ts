@@ -28,6 +28,14 @@ export interface Example {
   readonly reason?: string;
 }
 
+/** One route's fire shaping over the events: groups fired or held back by a cooldown, events grouped or held back. */
+export interface ShapingUse {
+  readonly groupsFired: number;
+  readonly groupsCooledDown: number;
+  readonly eventsGrouped: number;
+  readonly eventsCooledDown: number;
+}
+
 export interface RoutePlan {
   readonly route: string;
   readonly newlyFiring: number;
@@ -46,6 +54,8 @@ export interface RoutePlan {
   readonly firesPerDay: { readonly before: number; readonly after: number };
   /** Every changed event, by kind. */
   readonly changed: Readonly<Record<ChangeKind, readonly EventRef[]>>;
+  /** Groups and cooldowns under each config; null when neither config groups or cools down the route. */
+  readonly shaping: { readonly before: ShapingUse; readonly after: ShapingUse } | null;
 }
 
 export interface BudgetRuleView {

@@ -20,3 +20,47 @@ export function planOpen(at: number, join: Pick<GroupJoin, 'waitMs' | 'maxWaitMs
   const full = join.max <= 1;
   return { firesAt: full ? at : Math.min(at + join.waitMs, deadlineAt), deadlineAt, status: full ? 'closed' : 'open' };
 }
+
+/** What joining (route, key) at `at` does, given the group of that key not fired yet (null: none). */
+export interface JoinPlan {
+  /** The open group's time has come (or it is full): it fires first, and the event opens a new group. */
+  readonly closeOpen: boolean;
+  /** The event opens a new group (with `count` 1). */
+  readonly opens: boolean;
+  readonly count: number;
+  readonly lastAt: number;
+  readonly firesAt: number;
+  readonly deadlineAt: number;
+  readonly status: 'open' | 'closed';
+}
+
+/** The same rules as the store's conditional join, for a simulation that holds its groups in memory (`hookgate plan`). */
+export function planJoin(
+  open: {
+    readonly count: number;
+    readonly lastAt: number;
+    readonly firesAt: number;
+    readonly deadlineAt: number;
+    readonly status: 'open' | 'closed';
+  } | null,
+  at: number,
+  join: Pick<GroupJoin, 'waitMs' | 'maxWaitMs' | 'max'>,
+): JoinPlan {
+  if (open !== null && open.status === 'open' && open.firesAt > at) {
+    const count = open.count + 1;
+    const lastAt = Math.max(open.lastAt, at);
+    if (count >= join.max)
+      return { closeOpen: false, opens: false, count, lastAt, firesAt: at, deadlineAt: open.deadlineAt, status: 'closed' };
+    return {
+      closeOpen: false,
+      opens: false,
+      count,
+      lastAt,
+      firesAt: Math.min(lastAt + join.waitMs, open.deadlineAt),
+      deadlineAt: open.deadlineAt,
+      status: 'open',
+    };
+  }
+  const opened = planOpen(at, join);
+  return { closeOpen: open !== null, opens: true, count: 1, lastAt: at, ...opened };
+}
