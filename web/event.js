@@ -1,7 +1,7 @@
 // One event: what arrived (headers without secrets, the body), what each route did with it and
 // why, and every delivery with its attempts, the body it sent and the routine session it started.
 import { api } from './api.js';
-import { canReplay, clock, deadReasonText, duration, plural, safeHttpUrl, statusWord } from './format.js';
+import { budgetHold, canReplay, clock, deadReasonText, duration, plural, safeHttpUrl, shapeOutcome, statusWord } from './format.js';
 import { useState } from './hooks.js';
 import { html } from './html.js';
 import { JsonView } from './json-tree.js';
@@ -75,17 +75,38 @@ function EventBody({ event, reload }) {
   `;
 }
 
-/** Per route: fired (to which targets, with what result), or why not. */
+/** When: an ISO time shown in the browser's zone, the ISO kept in `datetime`. */
+function When({ at }) {
+  return at ? html`<time datetime=${at}>${clock(at)}</time>` : null;
+}
+
+/** Per route: fired (to which targets, with what result), grouped or cooled down, or why not. */
 function RouteOutcomes({ event }) {
   const rows = [
-    ...event.deliveries.map((d) => ({
-      key: d.id,
-      route: d.route,
-      what:
-        d.dead_reason === 'map_error'
-          ? html`<span class="badge dead">map error</span> ${d.error ?? ''}`
-          : html`fired to <strong>${d.target}</strong>: <span class=${`badge ${statusWord(d)}`}>${statusWord(d)}</span>`,
-    })),
+    ...event.deliveries.map((d) => {
+      const hold = budgetHold(d);
+      return {
+        key: d.id,
+        route: d.route,
+        what:
+          d.dead_reason === 'map_error'
+            ? html`<span class="badge dead">map error</span> ${d.error ?? ''}`
+            : hold
+              ? html`fired to <strong>${d.target}</strong>: <span class="badge held">held</span> by budget <strong>${hold.budget}</strong> until <${When} at=${hold.until} />`
+              : html`fired to <strong>${d.target}</strong>: <span class=${`badge ${statusWord(d)}`}>${statusWord(d)}</span>`,
+      };
+    }),
+    ...(event.shaped ?? []).map((shape) => {
+      const o = shapeOutcome(shape);
+      return {
+        key: `shaped-${o.route}`,
+        route: o.route,
+        what:
+          o.word === 'cooldown'
+            ? html`<span class="badge cooldown">cooldown</span> no delivery: its key was cooling down; ${o.label} <${When} at=${o.at} />`
+            : html`<span class="badge grouped">grouped</span> ${o.key !== undefined ? html`key <code>${o.key}</code>, ${plural(o.count, 'event')}` : null}${o.label ? html`; ${o.label} <${When} at=${o.at} />` : null}`,
+      };
+    }),
     ...event.ignored.map((i) => ({
       key: `ignored-${i.route}`,
       route: i.route,
@@ -110,6 +131,7 @@ function DeliveryCard({ delivery: d, onReplayed }) {
         <span class=${`badge ${word}`}>${word}</span>
       </header>
       ${word === 'dead' || word === 'unknown' ? html`<p class="reason">${deadReasonText(d.dead_reason)}${d.error ? html`: <code>${d.error}</code>` : null}</p>` : null}
+      ${budgetHold(d) ? html`<p class="held">Held by budget <strong>${d.held.budget}</strong> until <${When} at=${d.held.until} /></p>` : null}
       ${word === 'pending' && d.next_attempt_at ? html`<p class="muted">Next attempt <time datetime=${d.next_attempt_at}>${clock(d.next_attempt_at)}</time>${d.status === 'in_flight' ? ' (sending now)' : ''}</p>` : null}
       ${
         session

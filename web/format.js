@@ -78,3 +78,24 @@ export function safeHttpUrl(text) {
     return null;
   }
 }
+
+/**
+ * What fire shaping did with an event on one route (an item of the event detail's `shaped`):
+ * `grouped` with the group's key, size and when it fires (or fired, or was held back by its
+ * cooldown), or `cooldown` with when the window that held the event back ends. Times stay ISO.
+ */
+export function shapeOutcome(shape) {
+  if (shape.outcome === 'cooldown') return { route: shape.route, word: 'cooldown', label: 'held back until', at: shape.until };
+  const g = shape.group;
+  if (!g) return { route: shape.route, word: 'grouped', label: null, at: null };
+  const base = { route: shape.route, word: 'grouped', key: g.key, count: g.count };
+  if (g.status === 'fired') return { ...base, label: 'fired', at: g.fired_at ?? g.fires_at };
+  if (g.status === 'cooldown') return { ...base, label: 'fired while cooling down, nothing sent; until', at: g.cooldown_until };
+  return { ...base, label: 'fires', at: g.fires_at };
+}
+
+/** The budget holding a delivery back and until when (the delivery's `held`), or null. */
+export function budgetHold(delivery) {
+  if (!delivery.held || statusWord(delivery) !== 'pending') return null;
+  return { budget: delivery.held.budget, until: delivery.held.until };
+}

@@ -16,7 +16,22 @@ interface Bucket {
   readonly delivered: number;
   readonly dead: number;
 }
+interface ShapeView {
+  readonly route: string;
+  readonly outcome: 'grouped' | 'cooldown';
+  readonly until?: string | null;
+  readonly group?: {
+    readonly key: string;
+    readonly status: string;
+    readonly count: number;
+    readonly fires_at: string;
+    readonly fired_at: string | null;
+    readonly cooldown_until: string | null;
+  } | null;
+}
 interface FormatModule {
+  shapeOutcome(shape: ShapeView): { route: string; word: string; label: string | null; at: string | null; key?: string; count?: number };
+  budgetHold(d: DeliveryLike & { held: { budget: string; until: string } | null }): { budget: string; until: string } | null;
   statusWord(d: DeliveryLike): string;
   canReplay(d: DeliveryLike): boolean;
   safeHttpUrl(text: string): string | null;
@@ -75,5 +90,45 @@ describe('fillBuckets', () => {
       ['09:02', 3],
       ['09:03', 0],
     ]);
+  });
+});
+
+describe('shapeOutcome (an item of the event detail `shaped`) and budgetHold (a delivery `held`)', () => {
+  const group = { key: 'A', count: 3, fires_at: '2026-05-01T09:00:30.000Z', fired_at: null, cooldown_until: null };
+  it('a grouped event shows its group key, size and when the group fires, or when it fired', () => {
+    expect(format.shapeOutcome({ route: 'triage', outcome: 'grouped', group: { ...group, status: 'open' } })).toEqual({
+      route: 'triage',
+      word: 'grouped',
+      key: 'A',
+      count: 3,
+      label: 'fires',
+      at: '2026-05-01T09:00:30.000Z',
+    });
+    const fired = { ...group, status: 'fired', fired_at: '2026-05-01T09:00:31.000Z' };
+    expect(format.shapeOutcome({ route: 'triage', outcome: 'grouped', group: fired })).toMatchObject({
+      label: 'fired',
+      at: '2026-05-01T09:00:31.000Z',
+    });
+    const suppressed = { ...group, status: 'cooldown', cooldown_until: '2026-05-01T10:00:00.000Z' };
+    expect(format.shapeOutcome({ route: 'triage', outcome: 'grouped', group: suppressed })).toMatchObject({
+      label: 'fired while cooling down, nothing sent; until',
+      at: '2026-05-01T10:00:00.000Z',
+    });
+  });
+
+  it('an event held back by a cooldown shows until when', () => {
+    expect(format.shapeOutcome({ route: 'triage', outcome: 'cooldown', until: '2026-05-01T10:00:00.000Z' })).toEqual({
+      route: 'triage',
+      word: 'cooldown',
+      label: 'held back until',
+      at: '2026-05-01T10:00:00.000Z',
+    });
+  });
+
+  it('a pending delivery held by a budget shows the budget and until when; a settled one shows no hold', () => {
+    const held = { budget: 'runs', until: '2026-05-01T10:00:00.000Z' };
+    expect(format.budgetHold({ status: 'pending', dead_reason: null, held })).toEqual(held);
+    expect(format.budgetHold({ status: 'pending', dead_reason: null, held: null })).toBeNull();
+    expect(format.budgetHold({ status: 'delivered', dead_reason: null, held })).toBeNull();
   });
 });
