@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { sleep } from '../lib/children.ts';
 import { type BenchContext, mb, sinkStats, startBenchHookgate } from '../lib/context.ts';
+import { microsPer } from '../lib/cpu.ts';
 import { SignedPool } from '../lib/fixture.ts';
 import { runLoad } from '../lib/load.ts';
 import { wallMs } from '../lib/paced.ts';
@@ -37,6 +38,8 @@ export async function delivery(ctx: BenchContext): Promise<void> {
   const db = new Database(ingestRun.database, { readonly: true, fileMustExist: true });
   const remaining = db.prepare<[], number>(`SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'in_flight')`).pluck();
   const worker = await startBenchHookgate(ctx, 'delivery-worker', { dir: ingestRun.dir, flags: ['--worker-only'] });
+  // From the moment it listens: its start-up (loading the sources) is not delivery work.
+  const cpuBefore = worker.child.cpu();
   try {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     let drainedAt = 0;
@@ -49,6 +52,7 @@ export async function delivery(ctx: BenchContext): Promise<void> {
         drainedAt = wallMs();
       }
     }
+    const cpuAfter = worker.child.cpu();
     const sink = await sinkStats(ctx.sink);
     const seconds = (drainedAt - sink.firstAt) / 1000;
     const delivered = db.prepare<[], number>(`SELECT COUNT(*) FROM deliveries WHERE status = 'delivered'`).pluck().get() ?? 0;
@@ -57,6 +61,7 @@ export async function delivery(ctx: BenchContext): Promise<void> {
       label: 'delivery, one worker process',
       unit: 'deliveries/s',
       value: delivered / seconds,
+      cpuUsPerEvent: microsPer(cpuBefore, cpuAfter, delivered),
       detail: {
         deliveries: n,
         delivered,
