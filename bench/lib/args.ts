@@ -1,4 +1,4 @@
-/** `npm run bench -- [--quick | --soak] [--only a,b] [--profile] [--events N] [--listing-events N] [--bin path/to/hookgate.js] [--keep] [--node-option OPT]` */
+/** `npm run bench -- [--quick | --soak] [--only a,b] [--profile] [--events N] [--listing-events N] [--bin path/to/hookgate.js] [--compare-bin path/to/other/hookgate.js] [--keep] [--node-option OPT]` */
 export interface BenchArgs {
   /** ~1-2 s per scenario, for CI: keeps the benchmark from rotting; asserts nothing about speed. */
   readonly quick: boolean;
@@ -16,6 +16,8 @@ export interface BenchArgs {
   readonly keep: boolean;
   /** Extra node options for every hookgate process (e.g. --max-old-space-size=96). */
   readonly nodeOptions: readonly string[];
+  /** A second hookgate entry point whose ingest and full serve run in the same run, for before/after figures. */
+  readonly compareBin: string | null;
   /** Events stored for the listings scenario (default 1,000,000; --quick 20,000). */
   readonly listingEvents: number | null;
 }
@@ -35,6 +37,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let keep = false;
   const nodeOptions: string[] = [];
   let listingEvents: number | null = null;
+  let compareBin: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
@@ -46,9 +49,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (arg === '--events') soakEvents = Number(argv[++i]);
     else if (arg === '--bin') bin = argv[++i] ?? null;
     else if (arg === '--listing-events') listingEvents = Number(argv[++i]);
+    else if (arg === '--compare-bin') compareBin = argv[++i] ?? null;
     else
       throw new Error(
-        `bench: unknown argument ${arg} (use --quick, --soak, --only ${SCENARIOS.join(',')}, --profile, --events N, --listing-events N, --bin FILE, --keep, --node-option OPT)`,
+        `bench: unknown argument ${arg} (use --quick, --soak, --only ${SCENARIOS.join(',')}, --profile, --events N, --listing-events N, --bin FILE, --compare-bin FILE, --keep, --node-option OPT)`,
       );
   }
   for (const name of only) {
@@ -57,5 +61,5 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   if (!Number.isInteger(soakEvents) || soakEvents < 1) throw new Error('bench: --events takes a positive integer');
   if (listingEvents !== null && (!Number.isInteger(listingEvents) || listingEvents < 1000))
     throw new Error('bench: --listing-events takes an integer of 1000 or more');
-  return { quick, soak, only, profile, soakEvents, bin, keep, nodeOptions, listingEvents };
+  return { quick, soak, only, profile, soakEvents, bin, keep, nodeOptions, listingEvents, compareBin };
 }

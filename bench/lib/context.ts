@@ -92,6 +92,8 @@ export interface HookgateRun {
   readonly dir?: string;
   /** More environment for the process (e.g. the admin token). */
   readonly env?: Record<string, string>;
+  /** Another entry point than --bin's (the --compare-bin tree). */
+  readonly bin?: string;
 }
 
 export interface RunningHookgate {
@@ -113,7 +115,7 @@ export async function startBenchHookgate(ctx: BenchContext, name: string, run: H
     flags: run.flags ?? [],
     env: { ...benchEnv(ctx.sink.url), ...run.env },
     logFile: path.join(dir, `${name}.log`),
-    ...(ctx.args.bin ? { bin: path.resolve(ctx.args.bin) } : {}),
+    ...(run.bin ? { bin: path.resolve(run.bin) } : ctx.args.bin ? { bin: path.resolve(ctx.args.bin) } : {}),
     nodeArgs: [...ctx.args.nodeOptions, ...(ctx.args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   });
   return { child, dir, database: path.join(dir, 'hookgate.db') };

@@ -66,9 +66,9 @@ async function hookgateIngest(
   name: string,
   routes: number,
   flags: readonly string[],
-  options: { readonly wal?: boolean } = {},
+  options: { readonly wal?: boolean; readonly bin?: string } = {},
 ): Promise<IngestRun> {
-  const hg = await startBenchHookgate(ctx, name, { routes, flags });
+  const hg = await startBenchHookgate(ctx, name, { routes, flags, ...(options.bin ? { bin: options.bin } : {}) });
   try {
     let sinkBefore = 0;
     const result = await measureIngest(ctx, hg.child, async function resetSink() {
@@ -120,7 +120,32 @@ function walLines(wal: WalFigures | { readonly error: string }): string[] {
   return lines;
 }
 
+/** With --compare-bin: the same figure from the other tree, in this run (key `<key>_compared`). */
+async function compared(ctx: BenchContext, key: string, label: string, flags: readonly string[], wal: boolean): Promise<void> {
+  const bin = ctx.args.compareBin;
+  if (!bin) return;
+  ctx.log(`${label}, --compare-bin ${bin}`);
+  const run = await hookgateIngest(ctx, `${key}-compared`, 1, flags, { wal, bin });
+  ctx.record({
+    key: `${key}_compared`,
+    label: `${label} [compare-bin]`,
+    unit: 'req/s',
+    value: run.result.requestsPerSecond,
+    p50Ms: run.result.p50Ms,
+    p99Ms: run.result.p99Ms,
+    cpuUsPerEvent: run.result.cpuUsPerEvent,
+    detail: { ...run.detail, bin },
+  });
+  if (run.wal)
+    ctx.section(
+      'wal_compared',
+      run.wal,
+      walLines(run.wal).map((line) => `[compare-bin] ${line}`),
+    );
+}
+
 export async function ingest(ctx: BenchContext): Promise<void> {
+  await compared(ctx, 'ingest', 'hookgate ingest, durable (--no-worker)', ['--no-worker'], true);
   ctx.log('hookgate serve --no-worker, 1 route (durable ingest)');
   const { result, detail, wal } = await hookgateIngest(ctx, 'ingest', 1, ['--no-worker'], { wal: true });
   ctx.record({
@@ -155,6 +180,7 @@ export async function routes(ctx: BenchContext, haveOneRoute: boolean): Promise<
 }
 
 export async function withWorker(ctx: BenchContext): Promise<void> {
+  await compared(ctx, 'ingest_worker', 'hookgate full serve (ingest + worker)', [], false);
   ctx.log('hookgate serve (ingest + worker delivering to the sink)');
   const { result, detail } = await hookgateIngest(ctx, 'worker', 1, []);
   ctx.record({

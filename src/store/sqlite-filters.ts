@@ -24,7 +24,11 @@ export function eventWhere(filter: EventFilter): SqlWhere {
   const clauses: string[] = [];
   const params: Record<string, string | number> = {};
   if (given(filter.provider)) {
-    clauses.push('provider = @provider');
+    // Comparing an expression, not the bare column, keeps SQLite from reading the dedup index
+    // (provider, dedup_key) for this term: that fetched every event of the provider, full rows,
+    // and sorted them all (15 s at a million events); the listing index, newest first, carries
+    // provider and stops after one page. PostgreSQL plans it on its statistics as before.
+    clauses.push('CAST(provider AS TEXT) = @provider');
     params.provider = filter.provider;
   }
   if (given(filter.eventType)) {
@@ -63,6 +67,10 @@ export function deliveryWhere(filter: DeliveryFilter, options: { onlyReplayable?
   const params: Record<string, string | number> = {};
   if (filter.status === 'pending') {
     clauses.push(`status IN ('pending', 'in_flight')`);
+  } else if (filter.status === 'dead') {
+    // Written out, not bound: SQLite uses the partial index of dead letters (newest first) only
+    // for a WHERE that names the status as a literal.
+    clauses.push(`status = 'dead'`);
   } else if (given(filter.status)) {
     clauses.push('status = @status');
     params.status = filter.status;

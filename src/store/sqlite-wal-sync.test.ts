@@ -152,6 +152,59 @@ describe('SqliteStore durability through the WAL sync', () => {
     expect((await insert).duplicate).toBe(false);
   });
 
+  it('commits the writes that arrive while a sync is under way together, once it is done, and syncs them once', async () => {
+    const held = heldSync();
+    store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });
+    const migrated = store.migrate();
+    held.finish(0);
+    await migrated;
+    const first = store.insertEvent(anEvent(), [aDelivery()]);
+    await settle();
+    expect(held.calls).toHaveLength(2);
+    const commitsBefore = store.writeStats().commits;
+
+    // Three inserts in three turns of the loop while the first one's sync has not returned.
+    const later: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 3; i++) {
+      later.push(store.insertEvent(anEvent(), [aDelivery()]));
+      await settle();
+    }
+    expect(store.writeStats().commits).toBe(commitsBefore);
+    expect(countEvents()).toBe(1);
+    expect(held.calls).toHaveLength(2);
+
+    held.finish(1);
+    expect((await first).duplicate).toBe(false);
+    await settle();
+    // One commit for the three, then one sync that covers it; none resolves before that sync.
+    expect(store.writeStats().commits).toBe(commitsBefore + 1);
+    expect(countEvents()).toBe(4);
+    expect(held.calls).toHaveLength(3);
+    let resolved = 0;
+    for (const p of later) void p.then(() => resolved++);
+    await settle();
+    expect(resolved).toBe(0);
+    held.finish(2);
+    await Promise.all(later);
+    expect(resolved).toBe(3);
+  });
+
+  it('rejects the writes that waited for a sync that failed, and stores them as nothing acknowledged', async () => {
+    const held = heldSync();
+    store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });
+    const migrated = store.migrate();
+    held.finish(0);
+    await migrated;
+    const first = store.insertEvent(anEvent(), [aDelivery()]);
+    await settle();
+    const waiting = store.insertEvent(anEvent(), [aDelivery()]);
+    await settle();
+    held.finish(1, ioError());
+    await expect(first).rejects.toThrow(/refuses writes until restarted/);
+    await expect(waiting).rejects.toThrow(/EIO/);
+    expect(held.calls).toHaveLength(2);
+  });
+
   it('makes claims and completed attempts wait for the sync as well (a routine fire is sent only after its claim is on disk)', async () => {
     const held = heldSync();
     store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });

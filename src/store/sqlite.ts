@@ -87,7 +87,12 @@ export class SqliteStore implements Store {
     this.wal = path !== ':memory:' && journal === 'wal' ? new WalSync(`${path}-wal`, options.walSync) : null;
     this.db.pragma(this.wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.group = new GroupCommit(this.db, () => this.durable());
+    const wal = this.wal;
+    this.group = new GroupCommit(
+      this.db,
+      () => this.durable(),
+      () => wal?.idle() ?? null,
+    );
   }
 
   /** Resolves once every commit made so far is on disk. */
