@@ -618,6 +618,32 @@ const CASES: readonly Case[] = [
     by: 'yaml',
     message: /merge keys \(`<<`\) are not supported/,
   },
+  {
+    name: 'a routine target with auth (it would replace the routine token)',
+    yaml: edit(7, '    routine: { url: https://api.example/fire, token: "${CRM_TOKEN}" }', '    auth: { bearer: "${CRM_TOKEN}" }'),
+    code: 'routine-auth',
+    severity: 'error',
+    line: 8,
+    col: 5,
+    by: 'semantic',
+    message: /target `crm`: a routine target takes its credential from `routine.token` only: remove `auth`/,
+  },
+  {
+    name: 'a routine target with an Authorization header, in any case',
+    yaml: edit(
+      7,
+      '    routine: { url: https://api.example/fire, token: "${CRM_TOKEN}" }',
+      '    headers:',
+      '      x-team: growth',
+      '      AuthoriZation: "Bearer ${CRM_TOKEN}"',
+    ),
+    code: 'routine-auth',
+    severity: 'error',
+    line: 10,
+    col: 7,
+    by: 'semantic',
+    message: /remove the `AuthoriZation` header/,
+  },
 ];
 
 describe('invalid configs', () => {

@@ -9,6 +9,7 @@ import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
 import { eventCatalogChecks } from './semantic-events.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
+import { targetKindChecks } from './semantic-targets.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -31,6 +32,7 @@ export const SEMANTIC_CODES = [
   'unknown-function',
   'filter-bare-path',
   'unknown-event',
+  'routine-auth',
 ] as const;
 
 export type SemanticCode = (typeof SEMANTIC_CODES)[number];
@@ -44,6 +46,7 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
     ...eventCatalogChecks(data, ctx),
+    ...targetKindChecks(data, ctx),
   ];
 }
 
