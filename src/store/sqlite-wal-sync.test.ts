@@ -241,6 +241,37 @@ describe('SqliteStore durability through the WAL sync', () => {
     expect(await finishing(completed)).toBe(true);
   });
 
+  it('resolves the sending mark of a routine only after a sync that began once the mark was committed, one sync for marks made together', async () => {
+    const held = heldSync();
+    store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });
+    const s = store;
+    let next = 0;
+    async function finishing<T>(work: Promise<T>): Promise<T> {
+      for (;;) {
+        await settle();
+        while (next < held.calls.length) held.finish(next++);
+        const done = await Promise.race([work.then(() => true), settle().then(() => false)]);
+        if (done) return work;
+      }
+    }
+    await finishing(s.migrate());
+    const a = aDelivery({ target: 'marks' });
+    const b = aDelivery({ target: 'marks' });
+    await finishing(s.insertEvent(anEvent(), [a, b]));
+    await finishing(s.claim({ target: 'marks', workerId: 'w', limit: 2, now: T0 + 1, leaseMs: 30_000 }));
+    const commits = s.writeStats().commits;
+
+    const marks = [s.markSending(a.id, 'w', T0 + 2), s.markSending(b.id, 'w', T0 + 2)];
+    let resolved = 0;
+    for (const m of marks) void m.then(() => resolved++);
+    await settle();
+    expect(s.writeStats().commits).toBe(commits + 1);
+    expect(held.calls.length).toBe(next + 1);
+    await settle();
+    expect(resolved).toBe(0);
+    expect(await finishing(Promise.all(marks))).toEqual([true, true]);
+  });
+
   it('after a failed sync answers writes with an error and is no longer ready (ping), and nothing was resolved as stored', async () => {
     const held = heldSync();
     store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });

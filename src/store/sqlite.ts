@@ -212,12 +212,13 @@ export class SqliteStore implements Store {
   }
 
   async markSending(deliveryId: string, workerId: string, now: number): Promise<boolean> {
-    // Not through the group commit: the mark must be on disk before the request leaves, and a
-    // failure must reach this caller alone.
-    this.group.flush();
-    const marked = this.p.s.markSending.run({ id: deliveryId, workerId, now }).changes === 1;
-    await this.durable();
-    return marked;
+    // Through the group commit like the claim: it resolves only once the mark is on disk (so
+    // before the request leaves), a failing write rejects its own caller alone, and the marks of
+    // deliveries launched together share one commit and one sync instead of one each.
+    const s = this.p.s;
+    return this.group.run(function mark() {
+      return s.markSending.run({ id: deliveryId, workerId, now }).changes === 1;
+    });
   }
 
   /** One process has the file: the in-memory limiter paces its targets. */
