@@ -36,6 +36,12 @@ function serverSchema(): JsonSchema {
     description: 'Inbound HTTP server settings. All optional.',
     additionalProperties: false,
     properties: {
+      host: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'Address to listen on (default 127.0.0.1: this machine only). 0.0.0.0 or :: for every interface. HOOKGATE_HOST and --host override it.',
+      },
       port: {
         type: 'integer',
         minimum: 0,

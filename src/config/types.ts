@@ -11,6 +11,8 @@ export interface RateLimitConfig {
 }
 
 export interface ServerConfig {
+  /** Listen address; default 127.0.0.1. */
+  readonly host?: string;
   readonly port?: number;
   /** A size such as `1mb`. Default 1mb. */
   readonly bodyLimit?: string;

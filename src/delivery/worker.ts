@@ -347,7 +347,8 @@ export class DeliveryWorker {
       recorded,
     };
     if (recordError === null) {
-      this.#logger.info(fields, 'delivery attempt');
+      // A dead letter needs a person (replay or fix): warn, where a log alert can see it.
+      this.#logger[settled.deadReason ? 'warn' : 'info'](fields, 'delivery attempt');
     } else {
       // The store has no trace of this answer: the log line is the only link to the run it started.
       this.#logger.error(

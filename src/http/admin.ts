@@ -1,5 +1,5 @@
 /**
- * The admin API (SPEC section 3), mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
+ * The admin API, mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
  * list and inspect events and deliveries, replay one delivery or a filtered set. JSON in and
  * out, snake_case fields, ISO times. A replay re-queues the stored body with the same
  * Idempotency-Key and wakes this process's worker.
@@ -15,6 +15,7 @@ import { createAdminAuth } from './admin-auth.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
 import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
+import { sendError } from './reply.ts';
 
 export interface AdminOptions {
   /** The bearer token; the caller mounts nothing when it is unset or empty. */
@@ -49,7 +50,7 @@ export function createAdminRouter(options: AdminOptions): Router {
     const id = String(req.params.id);
     const event = await store.getEvent(id);
     if (!event) {
-      res.status(404).json({ error: `no event with id "${id}"` });
+      sendError(res, 'NOT_FOUND', `no event with id "${id}"`);
       return;
     }
     res.json(eventDetailView(event));
@@ -64,7 +65,7 @@ export function createAdminRouter(options: AdminOptions): Router {
     const id = String(req.params.id);
     const delivery = await store.getDelivery(id);
     if (!delivery) {
-      res.status(404).json({ error: `no delivery with id "${id}"` });
+      sendError(res, 'NOT_FOUND', `no delivery with id "${id}"`);
       return;
     }
     res.json(deliveryDetailView(delivery));
@@ -74,17 +75,17 @@ export function createAdminRouter(options: AdminOptions): Router {
     const id = String(req.params.id);
     const delivery = await store.getDelivery(id);
     if (!delivery) {
-      res.status(404).json({ error: `no delivery with id "${id}"` });
+      sendError(res, 'NOT_FOUND', `no delivery with id "${id}"`);
       return;
     }
     if (delivery.status === 'pending' || delivery.status === 'in_flight') {
-      res.status(409).json({ error: `delivery "${id}" is ${delivery.status}: it is queued already` });
+      sendError(res, 'ALREADY_QUEUED', `delivery "${id}" is ${delivery.status}: it is queued already`);
       return;
     }
     const replayed = await store.replay([id], now());
     if (replayed === 0) {
       // Replayed by someone else between the read and the update.
-      res.status(409).json({ error: `delivery "${id}" is queued already` });
+      sendError(res, 'ALREADY_QUEUED', `delivery "${id}" is queued already`);
       return;
     }
     logger.info(
@@ -112,7 +113,7 @@ export function createAdminRouter(options: AdminOptions): Router {
   router.post('/targets/:name/resume', async function resumeTarget(req: Request, res: Response) {
     const name = String(req.params.name);
     if (!(await store.resumeTarget(name))) {
-      res.status(404).json({ error: `target "${name}" is not paused` });
+      sendError(res, 'NOT_FOUND', `target "${name}" is not paused`);
       return;
     }
     logger.info({ target: name }, 'target resumed (admin API)');
@@ -139,7 +140,7 @@ export function createAdminRouter(options: AdminOptions): Router {
   if (options.config) mountReroute(router, { store, logger, config: options.config, notifyWorker: options.notifyWorker, now });
 
   router.use(function adminNotFound(req: Request, res: Response) {
-    res.status(404).json({ error: `no admin endpoint ${req.method} ${req.baseUrl}${req.path}` });
+    sendError(res, 'NOT_FOUND', `no admin endpoint ${req.method} ${req.baseUrl}${req.path}`);
   });
 
   router.use(function adminError(err: unknown, _req: Request, res: Response, next: NextFunction) {
@@ -148,20 +149,21 @@ export function createAdminRouter(options: AdminOptions): Router {
       return;
     }
     if (err instanceof ParamError) {
-      res.status(400).json({ error: err.message, parameter: err.parameter });
+      sendError(res, 'INVALID_PARAMETER', err.message, { parameter: err.parameter });
       return;
     }
     if (err instanceof CursorError) {
-      res.status(400).json({ error: err.message, parameter: 'cursor' });
+      sendError(res, 'INVALID_PARAMETER', err.message, { parameter: 'cursor' });
       return;
     }
     const status = httpStatusOf(err);
     if (status !== null && status >= 400 && status < 500) {
-      res.status(status).json({ error: status === 413 ? 'body: over 16kb' : 'body: could not be read' });
+      if (status === 413) sendError(res, 'BODY_TOO_LARGE', 'the limit is 16kb');
+      else sendError(res, 'BODY_UNREADABLE');
       return;
     }
     logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admin API request failed');
-    res.status(503).json({ error: 'the store could not answer; retry later (details in the router log)' });
+    sendError(res, 'STORE_UNAVAILABLE', 'the store could not answer (details in the router log)');
   });
 
   return router;

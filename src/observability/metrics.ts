@@ -7,7 +7,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { AttemptInfo } from '../delivery/worker.ts';
-import type { ErrorCode } from '../errors.ts';
+import { type ErrorCode, wireCode } from '../errors.ts';
 import type { IngestOutcome } from '../pipeline/ingest.ts';
 import type { Store, TargetQueueStats } from '../store/types.ts';
 import type { Logger } from './logger.ts';
@@ -26,6 +26,8 @@ export interface MetricsOptions {
   readonly now?: () => number;
   /** Process metrics (CPU, memory, event loop, GC). Default true. */
   readonly defaultMetrics?: boolean;
+  /** Log lines dropped so far because the log destination failed or fell behind. */
+  readonly logDropped?: () => number;
 }
 
 export interface Metrics {
@@ -36,6 +38,8 @@ export interface Metrics {
   onRejectedEarly(provider: string, code: ErrorCode): void;
   /** DeliveryWorker onAttempt. */
   onAttempt(info: AttemptInfo): void;
+  /** One call per reload attempt (SIGHUP, file change). */
+  onReload(result: 'applied' | 'unchanged' | 'refused'): void;
   /** The Prometheus text exposition. */
   scrape(): Promise<string>;
 }
@@ -141,6 +145,31 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  const reloads = new Counter({
+    name: 'hookgate_config_reloads_total',
+    help: 'Config reload attempts by result (applied, unchanged, refused: the previous config stays in force).',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const lastReloadOk = new Gauge({
+    name: 'hookgate_config_last_reload_successful',
+    help: '0 when the last reload was refused (the file on disk is not the config in force), else 1.',
+    registers,
+  });
+  lastReloadOk.set(1);
+  const logDropped = options.logDropped;
+  new Counter({
+    name: 'hookgate_log_dropped_total',
+    help: 'Log lines dropped because the log destination failed (disk full, closed pipe) or could not keep up.',
+    registers,
+    collect() {
+      // The count lives with the log destination, which exists before this registry does.
+      this.reset();
+      const dropped = logDropped?.() ?? 0;
+      if (dropped > 0) this.inc(dropped);
+    },
+  });
+
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'hookgate_' });
 
   function providerLabel(provider: string): string {
@@ -150,7 +179,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   function countRejected(provider: string, code: ErrorCode): void {
     const label = providerLabel(provider);
     received.inc({ provider: label, outcome: 'rejected' });
-    rejected.inc({ provider: label, reason: code.toLowerCase() });
+    rejected.inc({ provider: label, reason: wireCode(code) });
   }
 
   return {
@@ -173,6 +202,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
       // No request was made for a target that is gone: nothing to time.
       if (info.deadReason !== 'target_missing') duration.observe({ target: info.target }, info.durationMs / 1000);
       if (info.deadReason !== null) deadLetters.inc({ target: info.target, reason: info.deadReason });
+    },
+    onReload(result) {
+      reloads.inc({ result });
+      lastReloadOk.set(result === 'refused' ? 0 : 1);
     },
     scrape: () => registry.metrics(),
   };

@@ -77,6 +77,7 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
     dir: meta.dir,
     sha256: meta.sha256,
     server: Object.freeze({
+      host: server.host ?? DEFAULTS.host,
       port: server.port ?? DEFAULTS.port,
       bodyLimitBytes: server.bodyLimit === undefined ? DEFAULTS.bodyLimitBytes : requireSize(server.bodyLimit, 'server.bodyLimit'),
       rateLimit,

@@ -60,6 +60,7 @@ export interface CompiledConfig {
   /** sha256 of the file's bytes, hex. */
   readonly sha256: string;
   readonly server: {
+    readonly host: string;
     readonly port: number;
     readonly bodyLimitBytes: number;
     readonly rateLimit: { readonly requests: number; readonly perMs: number } | null;
@@ -77,6 +78,8 @@ export interface CompiledConfig {
 export { ANTHROPIC_VERSION, ROUTINE_DEFAULT_BETA } from '../targets/routine.ts';
 
 export const DEFAULTS = {
+  /** This machine only: exposing the router is a choice (server.host, HOOKGATE_HOST, --host). */
+  host: '127.0.0.1',
   port: 8787,
   bodyLimitBytes: 1024 * 1024,
   store: 'sqlite:./data/hookgate.db',

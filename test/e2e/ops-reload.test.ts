@@ -157,7 +157,7 @@ describe('inbound rate limit', () => {
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
-    expect(limited.json).toEqual({ error: expect.stringContaining('too many requests') });
+    expect(limited.json).toEqual({ error: expect.stringContaining('too many requests'), code: 'rate_limited' });
 
     // server.trustProxy is off: a forged X-Forwarded-For does not make a new client.
     const [payload, headers] = signed({ kind: 'alpha', ref: 'r-6' });

@@ -352,7 +352,7 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     await proxy.cut();
     const during = await post(cut!);
     expect(during.status).toBe(503);
-    expect(during.json).toEqual({ error: expect.any(String) });
+    expect(during.json).toEqual({ error: expect.any(String), code: 'store_unavailable' });
     // Accepted elsewhere meanwhile: pending until a worker can reach the database again.
     for (let i = 0; i < 5; i++) expect((await post(direct!)).status).toBe(202);
     const ready = await fetch(`${cut!.url}/readyz`);
