@@ -20,6 +20,7 @@ import { type BenchContext, startBenchHookgate } from '../lib/context.ts';
 import { eventBody } from '../lib/fixture.ts';
 import { percentile, wallMs } from '../lib/paced.ts';
 import { fmt, textTable } from '../lib/report.ts';
+import { walBatch, walLines } from './throughput.ts';
 
 const ADMIN_TOKEN = 'bench-admin-token-throwaway';
 const BATCH = 5_000;
@@ -130,6 +131,7 @@ export async function listings(ctx: BenchContext): Promise<void> {
   ];
   const rounds = ctx.args.quick ? 10 : 40;
   const results: Array<{ name: string; path: string; p50Ms: number | null; p95Ms: number | null; items: number }> = [];
+  let wal: Awaited<ReturnType<typeof walBatch>> | null = null;
   try {
     // Unlike a first-ever request, a page the server has read before is in SQLite's and the OS's cache; one unmeasured round first.
     for (const probe of probes) await get(hg.child.url, probe.path);
@@ -143,6 +145,9 @@ export async function listings(ctx: BenchContext): Promise<void> {
       }
       results.push({ name: probe.name, path: probe.path, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), items });
     }
+    // What ingest writes once the store is big: the dedup index no longer fits a few pages.
+    ctx.log(`listings: WAL per event with ${n.toLocaleString('en-US')} events stored`);
+    wal = await walBatch(ctx, hg);
   } finally {
     await hg.child.stop();
   }
@@ -154,6 +159,12 @@ export async function listings(ctx: BenchContext): Promise<void> {
       results.map((r) => [r.name, String(r.items), fmt(r.p50Ms), fmt(r.p95Ms)]),
     ),
   ]);
+  if (wal)
+    ctx.section(
+      'wal_large_store',
+      wal,
+      walLines(wal).map((line) => `[${n.toLocaleString('en-US')} events stored] ${line}`),
+    );
 }
 
 async function get(base: string, pathAndQuery: string): Promise<number> {

@@ -92,7 +92,10 @@ async function hookgateIngest(
 }
 
 /** A batch of events with the WAL held open around it (lib/wal.ts): what the store writes per event. */
-async function walBatch(ctx: BenchContext, hg: { child: Child; database: string }): Promise<WalFigures | { readonly error: string }> {
+export async function walBatch(
+  ctx: BenchContext,
+  hg: { child: Child; database: string },
+): Promise<WalFigures | { readonly error: string }> {
   const n = ctx.args.quick ? 1_000 : 5_000;
   const url = hg.child.url;
   const pokePool = new SignedPool(20);
@@ -105,7 +108,7 @@ async function walBatch(ctx: BenchContext, hg: { child: Child; database: string 
   return window.finish(accepted);
 }
 
-function walLines(wal: WalFigures | { readonly error: string }): string[] {
+export function walLines(wal: WalFigures | { readonly error: string }): string[] {
   if ('error' in wal) return [`WAL per event: not measured (${wal.error})`];
   const lines = [
     `WAL per event over ${wal.events.toLocaleString('en-US')} events (page ${wal.pageSize} B, checkpoints held off): ` +
