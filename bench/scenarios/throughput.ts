@@ -117,7 +117,7 @@ export function walLines(wal: WalFigures | { readonly error: string }): string[]
   ];
   for (const [name, t] of Object.entries(wal.byBtree)) {
     lines.push(
-      `  ${t.index ? 'index' : 'table'} ${name}: ${fmt(t.framesPerEvent)} frames, ${fmt(t.distinctPagesPerEvent)} distinct pages per event`,
+      `  ${name.startsWith('(') ? '' : t.index ? 'index ' : 'table '}${name}: ${fmt(t.framesPerEvent)} frames, ${fmt(t.distinctPagesPerEvent)} distinct pages per event`,
     );
   }
   return lines;
