@@ -6,9 +6,10 @@
  */
 
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { budgetViews } from '../delivery/budget-view.ts';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CompiledConfig } from '../pipeline/types.ts';
+import type { CompiledBudget, CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
@@ -25,6 +26,8 @@ export interface AdminOptions {
   /** Wake the delivery worker after a replay (runtime.notifyWorker). */
   readonly notifyWorker: () => void;
   readonly now?: () => number;
+  /** The budgets GET /admin/budgets lists; default: those of `config`. */
+  readonly budgets?: () => readonly CompiledBudget[];
   /** The current config, for reroutes; without it the reroute endpoints are not mounted. */
   readonly config?: () => CompiledConfig;
 }
@@ -94,6 +97,11 @@ export function createAdminRouter(options: AdminOptions): Router {
     );
     options.notifyWorker();
     res.status(202).json({ replayed });
+  });
+
+  router.get('/budgets', async function listBudgets(_req: Request, res: Response) {
+    const budgets = options.budgets?.() ?? [...(options.config?.().budgets?.values() ?? [])];
+    res.json({ items: budgetViews(budgets, await store.budgetStats(budgets, now())) });
   });
 
   router.get('/targets', async function listPausedTargets(_req: Request, res: Response) {

@@ -72,6 +72,8 @@ describe('createMetrics', () => {
       hookgate_queue_depth: 'gauge',
       hookgate_queue_oldest_pending_age_seconds: 'gauge',
       hookgate_target_paused: 'gauge',
+      hookgate_budget_used: 'gauge',
+      hookgate_budget_held: 'gauge',
       hookgate_config_info: 'gauge',
       hookgate_config_reloads_total: 'counter',
       hookgate_config_last_reload_successful: 'gauge',

@@ -9,7 +9,9 @@ import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { AttemptInfo } from '../delivery/worker.ts';
 import { type ErrorCode, wireCode } from '../errors.ts';
 import type { IngestOutcome } from '../pipeline/ingest.ts';
+import type { CompiledBudget } from '../pipeline/types.ts';
 import type { Store, TargetQueueStats } from '../store/types.ts';
+import { registerBudgetGauges } from './budget-metrics.ts';
 import type { Logger } from './logger.ts';
 
 /** Provider label for a URL naming no configured provider: keeps label values bounded. */
@@ -19,9 +21,13 @@ export const UNKNOWN_PROVIDER_LABEL = '(unknown)';
 const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface MetricsOptions {
-  readonly store: Pick<Store, 'queueStats' | 'targetPauses'>;
-  /** The config in force: its sha256 and the provider names that are real label values. */
-  readonly config: () => { readonly sha256: string; readonly providers: ReadonlyMap<string, unknown> };
+  readonly store: Pick<Store, 'queueStats' | 'targetPauses'> & Partial<Pick<Store, 'budgetStats'>>;
+  /** The config in force: its sha256, the provider names that are real label values, its budgets. */
+  readonly config: () => {
+    readonly sha256: string;
+    readonly providers: ReadonlyMap<string, unknown>;
+    readonly budgets?: ReadonlyMap<string, CompiledBudget>;
+  };
   readonly logger?: Logger;
   readonly now?: () => number;
   /** Process metrics (CPU, memory, event loop, GC). Default true. */
@@ -133,6 +139,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const at = now();
       for (const pause of pauses) this.set({ target: pause.target }, pauseState(pause, at) === 'paused' ? 1 : 0.5);
     },
+  });
+  registerBudgetGauges(registry, {
+    store: options.store,
+    budgets: () => [...(options.config().budgets?.values() ?? [])],
+    now,
+    logger: options.logger,
   });
   new Gauge({
     name: 'hookgate_config_info',

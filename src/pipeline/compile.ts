@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Expression } from 'jsonata';
 import jsonata from 'jsonata';
 import type { RoutesFile, TargetConfig } from '../config/types.ts';
+import { compileBudgets } from '../delivery/budget-config.ts';
 import { SetupError } from '../errors.ts';
 import { secretHeaderSet } from '../providers/redaction.ts';
 import { createVerifier } from '../providers/registry.ts';
@@ -87,6 +88,7 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
     retentionMs: file.retention === undefined ? DEFAULTS.retentionMs : requireDuration(file.retention, 'retention'),
     providers,
     targets,
+    budgets: compileBudgets(file.budgets ?? {}, targets),
     routes,
     routesByProvider,
   });
@@ -138,6 +140,7 @@ function compileTarget(name: string, target: TargetConfig): CompiledTarget {
                 ? DEFAULTS.breakerCooldownMs
                 : requireDuration(target.circuitBreaker.cooldown, `${where}.circuitBreaker.cooldown`),
           }),
+    budget: target.budget ?? null,
   });
 }
 

@@ -40,6 +40,18 @@ export interface CompiledTarget {
   readonly concurrency: number;
   /** Consecutive failures before a pause, and its length; null: never paused for failures. */
   readonly circuitBreaker: { readonly failures: number; readonly cooldownMs: number } | null;
+  /** The budget this target spends; null or absent: none. */
+  readonly budget?: string | null;
+}
+
+/** A top-level `budgets` entry, with the targets that name it. */
+export interface CompiledBudget {
+  readonly name: string;
+  readonly limit: number;
+  readonly perMs: number;
+  readonly over: 'hold' | 'drop';
+  /** The targets that spend it, sorted. */
+  readonly targets: readonly string[];
 }
 
 export interface CompiledRoute {
@@ -71,6 +83,8 @@ export interface CompiledConfig {
   readonly retentionMs: number;
   readonly providers: ReadonlyMap<string, CompiledProvider>;
   readonly targets: ReadonlyMap<string, CompiledTarget>;
+  /** Shared budgets by name; absent: none. */
+  readonly budgets?: ReadonlyMap<string, CompiledBudget>;
   readonly routes: readonly CompiledRoute[];
   readonly routesByProvider: ReadonlyMap<string, readonly CompiledRoute[]>;
 }

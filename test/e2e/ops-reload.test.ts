@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance, hot reload and the inbound rate limit, against real `hookgate serve` child
+ * Hot reload and the inbound rate limit, against real `hookgate serve` child
  * processes: an edited routes.yaml with a new route is picked up and the next event follows it;
  * an invalid file is refused with its diagnostics (file:line:col) logged, and the previous config
  * keeps routing; `server.rateLimit` answers the N+1th request with 429 and Retry-After. Neither

@@ -1,5 +1,5 @@
 /**
- * Issue 5 acceptance, against the real PostgreSQL server: several `hookgate serve` processes on
+ * Replicas, against the real PostgreSQL server: several `hookgate serve` processes on
  * one database (each test on its own schema, dropped afterwards) and a loopback sink. Every event
  * is stored once and delivered exactly once in a fault-free run; a worker killed with -9 leaves
  * nothing behind once its lease runs out; a target's rate limit holds across all replicas
