@@ -23,11 +23,28 @@ export interface Extra {
   readonly indexPagesPerEvent?: number | null;
 }
 
-/** " (0.40 x by CPU)": the figure's CPU-per-event ratio to another's, when both were read. */
-function byCpu(f: Figure, base: Figure | undefined): string {
+/** The figure's CPU-per-event ratio to another's (base CPU / figure CPU), when both were read. */
+function cpuRatio(f: Figure, base: Figure | undefined): number | null {
   const a = base?.cpuUsPerEvent;
   const b = f.cpuUsPerEvent;
-  return a && b ? ` (${(a / b).toFixed(2)} x by CPU/event)` : '';
+  return a && b ? a / b : null;
+}
+
+/** " (0.40 x by CPU/event)". */
+function byCpu(f: Figure, base: Figure | undefined): string {
+  const r = cpuRatio(f, base);
+  return r === null ? '' : ` (${r.toFixed(2)} x by CPU/event)`;
+}
+
+/**
+ * A ratio target holds only when the req/s ratio and the CPU-per-event ratio (where read) both
+ * reach it: when the load generator, not the server, sets the pace (a loaded machine), two
+ * servers show the same req/s whatever each costs, and the req/s ratio alone would flatter.
+ */
+function reaches(f: Figure, base: Figure, wanted: number): boolean {
+  const r = f.value / base.value;
+  const c = cpuRatio(f, base);
+  return r >= wanted && (c === null || c >= wanted);
 }
 
 export function targets(figures: readonly Figure[], extra: Extra = {}): Target[] {
@@ -41,9 +58,9 @@ export function targets(figures: readonly Figure[], extra: Extra = {}): Target[]
     const rh = byHand ? ingest.value / byHand.value : null;
     out.push({
       name: 'durable ingest',
-      wanted: '>= 0.7 x floor and >= 2.5 x durable by hand',
+      wanted: '>= 0.7 x floor and >= 2.5 x durable by hand (by req/s and by CPU/event)',
       measured: `${rf.toFixed(2)} x floor${byCpu(ingest, floor)}, ${rh === null ? '-' : rh.toFixed(2)} x durable by hand${byHand ? byCpu(ingest, byHand) : ''}`,
-      met: rf >= 0.7 && rh !== null && rh >= 2.5,
+      met: reaches(ingest, floor, 0.7) && byHand !== undefined && reaches(ingest, byHand, 2.5),
     });
   }
   const worker = find('ingest_worker');
@@ -52,9 +69,9 @@ export function targets(figures: readonly Figure[], extra: Extra = {}): Target[]
     const pace = Number(worker.detail?.keptPace ?? NaN);
     out.push({
       name: 'full serve (worker on, deliveries keeping pace)',
-      wanted: '>= 0.55 x floor, >= 95% of accepted events at the sink within the window',
+      wanted: '>= 0.55 x floor (by req/s and by CPU/event), >= 95% of accepted events at the sink within the window',
       measured: `${rf.toFixed(2)} x floor${byCpu(worker, floor)}, ${(pace * 100).toFixed(0)}% delivered in the window`,
-      met: rf >= 0.55 && pace >= 0.95,
+      met: reaches(worker, floor, 0.55) && pace >= 0.95,
     });
   }
   const delivery = find('delivery');
@@ -67,9 +84,9 @@ export function targets(figures: readonly Figure[], extra: Extra = {}): Target[]
     const cost = 1 - thousand.value / one.value;
     out.push({
       name: '1,000 routes vs 1',
-      wanted: '<= 20% slower',
+      wanted: '<= 20% slower (by req/s and by CPU/event)',
       measured: `${(cost * 100).toFixed(1)}% slower${byCpu(thousand, one)}`,
-      met: cost <= 0.2,
+      met: reaches(thousand, one, 0.8),
     });
   }
   const soak = find('soak_rss_max');
