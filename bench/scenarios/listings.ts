@@ -18,7 +18,7 @@ import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { NewDelivery, NewEvent } from '../../src/store/types.ts';
 import { benchConfig } from '../lib/bench-config.ts';
 import { type BenchContext, startBenchHookgate } from '../lib/context.ts';
-import { eventBody } from '../lib/fixture.ts';
+import { eventBody, freshEventId } from '../lib/fixture.ts';
 import { percentile, wallMs } from '../lib/paced.ts';
 import { fmt, textTable } from '../lib/report.ts';
 import { walBatch, walLines } from './throughput.ts';
@@ -56,7 +56,8 @@ async function fill(file: string, n: number, log: (m: string) => void): Promise<
     const writes: Array<Promise<unknown>> = [];
     for (let i = start; i < Math.min(n, start + BATCH); i++) {
       const receivedAt = t0 + i * step;
-      const dedupKey = `evt_fill_${i.toString(36)}`;
+      // Random like Stripe's ids (and the load generator's): the dedup index is filled at random places.
+      const dedupKey = freshEventId();
       const ignored = i % 10 === 9;
       const event: NewEvent = {
         id: newId('evt', receivedAt),
