@@ -34,6 +34,7 @@ export const ERRORS = {
   ALREADY_QUEUED: { status: 409, message: 'already queued' },
   BAD_REQUEST: { status: 400, message: 'bad request' },
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
+  EVENT_UNROUTABLE: { status: 422, message: 'the stored event cannot be routed under the current config' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

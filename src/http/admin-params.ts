@@ -4,7 +4,8 @@
  * a typo (`?event_type=`) cannot silently widen a listing or a bulk replay.
  */
 import { CursorError, type CursorKind, decodeCursor, MAX_PAGE_LIMIT } from '../store/cursor.ts';
-import { DEAD_REASONS, type DeliveryFilter, type EventFilter } from '../store/types.ts';
+import { type ActivityQuery, DEAD_REASONS, type DeliveryFilter, type EventFilter } from '../store/types.ts';
+import { parseDuration } from '../util/units.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from './admin-time.ts';
 
 export class ParamError extends Error {
@@ -74,9 +75,13 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const EVENT_PARAMS = ['provider', 'event', 'status', 'since', 'until', 'limit', 'cursor'] as const;
+const EVENT_PARAMS = ['provider', 'event', 'status', 'since', 'until', 'limit', 'cursor', 'dedup_key', 'q'] as const;
 
-/** GET /admin/events?provider=&event=&status=&since=&until=&limit=&cursor= */
+/**
+ * GET /admin/events?provider=&event=&status=&since=&until=&limit=&cursor=&dedup_key=&q=
+ * `dedup_key` is exact (the `id` a 202 answered); `q` matches exactly a dedup key, a provider or
+ * an event type (the inspector's search field).
+ */
 export function eventFilterFrom(query: Query, now: number): EventFilter {
   const q = readQuery(query, EVENT_PARAMS);
   const since = timeBound('since', q.get('since'), now);
@@ -90,6 +95,8 @@ export function eventFilterFrom(query: Query, now: number): EventFilter {
     until,
     limit: pageLimitParam(q.get('limit')),
     cursor: cursorParam('events', q.get('cursor')),
+    dedupKey: q.get('dedup_key'),
+    search: q.get('q')?.trim() || undefined,
   });
 }
 
@@ -108,6 +115,41 @@ export function deliveryFilterFrom(query: Query, now: number): DeliveryFilter {
   });
 }
 
+/**
+ * The JSON body of a bulk admin operation: string fields from `allowed` (empty ones count as
+ * absent) and a boolean `dryRun`. Anything else is a 400 naming the field.
+ */
+export function bulkBodyFrom(
+  text: string,
+  allowed: readonly string[],
+  exampleStatus: string,
+): { readonly fields: ReadonlyMap<string, string>; readonly dryRun: boolean } {
+  let body: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ParamError('body', `is not JSON; send {"status":"${exampleStatus}", ...}`);
+    }
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ParamError('body', `must be a JSON object such as {"status":"${exampleStatus}","dryRun":true}`);
+  }
+  const fields = new Map<string, string>();
+  let dryRun = false;
+  for (const [name, value] of Object.entries(body)) {
+    if (!allowed.includes(name)) throw new ParamError(name, `unknown field; use ${allowed.join(', ')}`);
+    if (name === 'dryRun') {
+      if (typeof value !== 'boolean') throw new ParamError('dryRun', 'must be true or false');
+      dryRun = value;
+    } else if (value !== null && value !== undefined) {
+      if (typeof value !== 'string') throw new ParamError(name, 'must be a string');
+      if (value !== '') fields.set(name, value);
+    }
+  }
+  return { fields, dryRun };
+}
+
 export interface BulkReplay {
   readonly filter: DeliveryFilter & { readonly status: (typeof REPLAY_STATUSES)[number] };
   readonly dryRun: boolean;
@@ -120,31 +162,7 @@ const REPLAY_FIELDS = ['status', 'route', 'target', 'since', 'reason', 'dryRun']
  * `unknown` outcomes are re-queued only when `reason` names them.
  */
 export function bulkReplayFrom(text: string, now: number): BulkReplay {
-  let body: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ParamError('body', 'is not JSON; send {"status":"dead", ...}');
-    }
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ParamError('body', 'must be a JSON object such as {"status":"dead","dryRun":true}');
-  }
-  const fields = new Map<string, string>();
-  let dryRun = false;
-  for (const [name, value] of Object.entries(body)) {
-    if (!(REPLAY_FIELDS as readonly string[]).includes(name)) {
-      throw new ParamError(name, `unknown field; use ${REPLAY_FIELDS.join(', ')}`);
-    }
-    if (name === 'dryRun') {
-      if (typeof value !== 'boolean') throw new ParamError('dryRun', 'must be true or false');
-      dryRun = value;
-    } else if (value !== null && value !== undefined) {
-      if (typeof value !== 'string') throw new ParamError(name, 'must be a string');
-      if (value !== '') fields.set(name, value);
-    }
-  }
+  const { fields, dryRun } = bulkBodyFrom(text, REPLAY_FIELDS, 'dead');
   // A bulk replay without a status would re-send everything ever delivered: make it explicit.
   const status = oneOf('status', fields.get('status'), REPLAY_STATUSES);
   if (status === undefined) throw new ParamError('status', `is required: ${REPLAY_STATUSES.join(' or ')}`);
@@ -158,4 +176,33 @@ export function bulkReplayFrom(text: string, now: number): BulkReplay {
     }),
     dryRun,
   };
+}
+
+const STATS_PARAMS = ['since', 'until', 'bucket'] as const;
+/** A chart of more points than this is no longer readable, and the query no longer cheap. */
+export const MAX_STATS_BUCKETS = 2000;
+const DEFAULT_STATS_SPAN_MS = 3 * 3_600_000;
+const DEFAULT_STATS_BUCKET_MS = 60_000;
+
+/** GET /admin/stats?since=&until=&bucket=: by default the last 3 hours by the minute. */
+export function activityFrom(query: Query, now: number): ActivityQuery {
+  const q = readQuery(query, STATS_PARAMS);
+  const until = timeBound('until', q.get('until'), now) ?? now;
+  const since = timeBound('since', q.get('since'), now) ?? until - DEFAULT_STATS_SPAN_MS;
+  if (since > until) throw new ParamError('until', 'is before since');
+  const bucketText = q.get('bucket');
+  let bucketMs = DEFAULT_STATS_BUCKET_MS;
+  if (bucketText !== undefined) {
+    const parsed = parseDuration(bucketText);
+    if (parsed === undefined || parsed < 1000)
+      throw new ParamError('bucket', `"${bucketText}" is not a duration of at least 1s (e.g. 1m, 10m, 1h)`);
+    bucketMs = parsed;
+  }
+  if ((until - since) / bucketMs > MAX_STATS_BUCKETS) {
+    throw new ParamError(
+      'bucket',
+      `${bucketText ?? '1m'} gives more than ${MAX_STATS_BUCKETS} buckets from since to until; use a larger bucket`,
+    );
+  }
+  return { since, until, bucketMs };
 }
