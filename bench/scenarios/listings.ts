@@ -30,7 +30,13 @@ const DAYS = 28;
 
 interface Filled {
   readonly events: number;
-  readonly middle: { readonly eventTime: number; readonly eventId: string; readonly deliveryTime: number; readonly deliveryId: string };
+  readonly middle: {
+    readonly eventTime: number;
+    readonly eventId: string;
+    readonly dedupKey: string;
+    readonly deliveryTime: number;
+    readonly deliveryId: string;
+  };
   readonly seconds: number;
 }
 
@@ -85,7 +91,7 @@ async function fill(file: string, n: number, log: (m: string) => void): Promise<
             },
           ];
       if (middle === null && i >= n / 2 && deliveries[0]) {
-        middle = { eventTime: receivedAt, eventId: event.id, deliveryTime: receivedAt, deliveryId: deliveries[0].id };
+        middle = { eventTime: receivedAt, eventId: event.id, dedupKey, deliveryTime: receivedAt, deliveryId: deliveries[0].id };
       }
       writes.push(store.insertEvent(event, deliveries));
     }
@@ -127,6 +133,10 @@ export async function listings(ctx: BenchContext): Promise<void> {
     { name: 'events, page half way down', path: `/admin/events?limit=50&cursor=${eventCursor}` },
     { name: 'events, status=ignored', path: '/admin/events?limit=50&status=ignored' },
     { name: 'events, provider+event', path: '/admin/events?limit=50&provider=stripe&event=customer.subscription.created' },
+    { name: 'events, dedup_key (one event)', path: `/admin/events?limit=50&dedup_key=${m.dedupKey}` },
+    { name: 'events, dedup_key+provider', path: `/admin/events?limit=50&provider=stripe&dedup_key=${m.dedupKey}` },
+    { name: 'events, q=<a dedup key> (search)', path: `/admin/events?limit=50&q=${m.dedupKey}` },
+    { name: 'events, q=<an event type> (search)', path: '/admin/events?limit=50&q=invoice.paid' },
     { name: 'deliveries, first page', path: '/admin/deliveries?limit=50' },
     { name: 'deliveries, page half way down', path: `/admin/deliveries?limit=50&cursor=${deliveryCursor}` },
     { name: 'deliveries, status=dead', path: '/admin/deliveries?limit=50&status=dead' },
