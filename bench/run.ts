@@ -20,6 +20,7 @@ import { endToEnd } from './scenarios/end-to-end.ts';
 import { listings } from './scenarios/listings.ts';
 import { logging } from './scenarios/logging.ts';
 import { soak } from './scenarios/soak.ts';
+import { storm } from './scenarios/storm.ts';
 import { baselines, ingest, routes, withWorker } from './scenarios/throughput.ts';
 
 function wanted(args: BenchArgs, name: string): boolean {
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
         ['worker', () => withWorker(ctx)],
         ['delivery', () => delivery(ctx)],
         ['e2e', () => endToEnd(ctx)],
+        ['storm', () => storm(ctx)],
         ['logging', () => logging(ctx)],
         ['listings', () => listings(ctx)],
       ];

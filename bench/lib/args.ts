@@ -22,10 +22,10 @@ export interface BenchArgs {
   readonly listingEvents: number | null;
 }
 
-export const SCENARIOS = ['baselines', 'ingest', 'routes', 'worker', 'delivery', 'e2e', 'logging', 'listings'] as const;
+export const SCENARIOS = ['baselines', 'ingest', 'routes', 'worker', 'delivery', 'e2e', 'storm', 'logging', 'listings'] as const;
 
 /** What a run without --only runs: listings fills a million-event store (minutes), so it runs when named. */
-export const DEFAULT_SCENARIOS = ['baselines', 'ingest', 'routes', 'worker', 'delivery', 'e2e', 'logging'] as const;
+export const DEFAULT_SCENARIOS = ['baselines', 'ingest', 'routes', 'worker', 'delivery', 'e2e', 'storm', 'logging'] as const;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
