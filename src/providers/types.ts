@@ -11,6 +11,11 @@ export interface WebhookRequest {
   /** Header names in lower case; repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
+  /**
+   * The request target as received (path and raw query string, `/webhooks/x?a=1`), when the door
+   * knows it. Schemes that sign the URL (Twilio, HubSpot) need the query's exact bytes.
+   */
+  readonly url?: string;
   /** The exact bytes received. Signatures are checked on these, never on a re-serialization. */
   readonly rawBody: Buffer;
   readonly receivedAt: Date;

@@ -1,0 +1,123 @@
+/**
+ * Small pieces the provider-specific verifier types share: schema fragments for their `verify:`
+ * blocks, the two-sided timestamp check, signature-list parsing and the public URL that
+ * URL-signing schemes (Twilio, HubSpot) cover. Each type's own rules stay in its own module.
+ */
+import { VerificationError } from '../errors.ts';
+import { DURATION_PATTERN } from '../util/units.ts';
+import type { WebhookRequest } from './types.ts';
+
+export type Schema = Readonly<Record<string, unknown>>;
+
+export const SECRET_SCHEMA: Schema = {
+  type: 'string',
+  description: 'The signing secret. Use a ${ENV} or ${file:...} reference, never a literal.',
+};
+export const SECRETS_SCHEMA: Schema = {
+  type: 'array',
+  items: { type: 'string' },
+  minItems: 1,
+  description: 'Several secrets for rotation: a request is accepted when any one matches. Entries that expand to "" are dropped.',
+};
+
+export function toleranceSchema(fallback: string): Schema {
+  return {
+    type: 'string',
+    pattern: DURATION_PATTERN,
+    description: `How far the signed timestamp may be from now, in either direction (default ${fallback}).`,
+  };
+}
+
+export const URL_SCHEMA: Schema = {
+  type: 'string',
+  pattern: '^https?://',
+  description: 'The public URL the provider calls (as entered in its dashboard); part of what it signs.',
+};
+
+/** A verify block of `type: <name>` with secret|secrets and the type's own options. */
+export function secretBlockSchema(
+  name: string,
+  description: string,
+  own: Record<string, Schema>,
+  required: readonly string[] = [],
+): Schema {
+  return {
+    type: 'object',
+    description,
+    properties: { type: { const: name, description: 'Verifier type.' }, secret: SECRET_SCHEMA, secrets: SECRETS_SCHEMA, ...own },
+    required: ['type', ...required],
+    oneOf: [{ required: ['secret'] }, { required: ['secrets'] }],
+    additionalProperties: false,
+  };
+}
+
+/**
+ * Refuses a signed time further than `toleranceMs` from the moment the request arrived, in the
+ * past (a replay) or in the future (a forged or badly skewed clock). Called only after the
+ * signature matched, so only an authentic request learns that its time was off.
+ */
+export function assertFresh(receivedAt: Date, signedAtMs: number, toleranceMs: number, headerName: string): void {
+  if (!Number.isFinite(signedAtMs) || Math.abs(receivedAt.getTime() - signedAtMs) > toleranceMs) {
+    throw new VerificationError('TIMESTAMP_OUT_OF_TOLERANCE', headerName);
+  }
+}
+
+const DIGITS = /^\d{1,15}$/;
+
+/** Unix seconds as sent in a header (digits only), in milliseconds; undefined when malformed. */
+export function unixSecondsMs(text: string): number | undefined {
+  return DIGITS.test(text) ? Number(text) * 1000 : undefined;
+}
+
+/**
+ * The `key=value` items of a signature header such as `t=1,v1=ab,v1=cd` (Calendly, PagerDuty) or
+ * `ts=1;h1=ab` (Paddle): every value per key, in order. Items without `=` are skipped.
+ */
+export function signatureItems(value: string, separator: string): ReadonlyMap<string, readonly string[]> {
+  const items = new Map<string, string[]>();
+  for (const raw of value.split(separator)) {
+    const part = raw.trim();
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const key = part.slice(0, eq);
+    const list = items.get(key) ?? [];
+    list.push(part.slice(eq + 1));
+    items.set(key, list);
+  }
+  return items;
+}
+
+/**
+ * The request's query string as received (without `?`). The ingress keeps the raw request
+ * target when it can; otherwise the parsed query is re-encoded, which matches for the plain
+ * ASCII parameters providers append.
+ */
+export function rawQuery(req: WebhookRequest): string {
+  const target = req.url;
+  if (target !== undefined) {
+    const mark = target.indexOf('?');
+    return mark === -1 ? '' : target.slice(mark + 1);
+  }
+  return new URLSearchParams(Object.entries(req.query)).toString();
+}
+
+/**
+ * The URL a provider signed: the configured public URL's scheme, host, port and path (the
+ * router may sit behind a proxy that rewrites them), plus the query string of this request
+ * (providers add their own parameters, e.g. Twilio's bodySHA256).
+ */
+export function publicUrl(configured: string, req: WebhookRequest): string {
+  const base = stripQuery(configured);
+  const query = rawQuery(req);
+  return query === '' ? base : `${base}?${query}`;
+}
+
+export function stripQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : url.slice(0, cut);
+}
+
+/** The parsed body as a plain object, or undefined. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
