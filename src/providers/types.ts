@@ -81,6 +81,25 @@ export interface VerifierType<Options extends VerifyOptionsBase = VerifyOptionsB
   create(options: Options): Verifier;
   /** Headers to add to the request (signature, timestamp, event type, delivery id as the scheme has them). */
   sign(options: Options, input: SignInput): Promise<Record<string, string>>;
+  /**
+   * For schemes whose signature is not only headers (Mailgun signs fields inside the body, Twilio
+   * sends form fields and adds `bodySHA256` to the URL): the whole request the provider would
+   * send. `send` and `test` use it instead of sign() when a type has it.
+   */
+  signRequest?(options: Options, input: SignInput): Promise<SignedRequest>;
+  /**
+   * For types verified with a public key (SendGrid, Discord): the options with a fresh throwaway
+   * key pair, and the private key that signs for them, for `hookgate test`. Types with a shared
+   * secret do without (the secret itself is replaced).
+   */
+  throwawayKeys?(options: Options): { readonly options: Options; readonly signingSecret: string };
+}
+
+/** A request as the provider sends it: its headers, its exact body and the query it adds to the URL. */
+export interface SignedRequest {
+  readonly headers: Record<string, string>;
+  readonly rawBody: Buffer;
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 /** Options common to every type. `secrets` entries that expanded to "" are already dropped. */
