@@ -3,10 +3,12 @@
  * registry.ts adds these to its list.
  */
 import { calendlyVerifier } from './calendly.ts';
+import { discordVerifier } from './discord.ts';
 import { grafanaVerifier } from './grafana.ts';
 import { hubspotVerifier } from './hubspot.ts';
 import { paddleVerifier } from './paddle.ts';
 import { pagerdutyVerifier } from './pagerduty.ts';
+import { sendgridVerifier } from './sendgrid.ts';
 import { squareVerifier } from './square.ts';
 import { twilioVerifier } from './twilio.ts';
 import { twitchVerifier } from './twitch.ts';
@@ -16,10 +18,12 @@ import { zendeskVerifier } from './zendesk.ts';
 export const MORE_VERIFIER_TYPES: readonly VerifierType[] = [
   pagerdutyVerifier,
   twilioVerifier,
+  sendgridVerifier,
   paddleVerifier,
   zendeskVerifier,
   squareVerifier,
   hubspotVerifier,
+  discordVerifier,
   twitchVerifier,
   calendlyVerifier,
   grafanaVerifier,
