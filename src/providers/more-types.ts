@@ -6,6 +6,8 @@ import { calendlyVerifier } from './calendly.ts';
 import { discordVerifier } from './discord.ts';
 import { grafanaVerifier } from './grafana.ts';
 import { hubspotVerifier } from './hubspot.ts';
+import { mailgunVerifier } from './mailgun.ts';
+import { netlifyVerifier } from './netlify.ts';
 import { paddleVerifier } from './paddle.ts';
 import { pagerdutyVerifier } from './pagerduty.ts';
 import { sendgridVerifier } from './sendgrid.ts';
@@ -19,6 +21,7 @@ export const MORE_VERIFIER_TYPES: readonly VerifierType[] = [
   pagerdutyVerifier,
   twilioVerifier,
   sendgridVerifier,
+  mailgunVerifier,
   paddleVerifier,
   zendeskVerifier,
   squareVerifier,
@@ -27,4 +30,5 @@ export const MORE_VERIFIER_TYPES: readonly VerifierType[] = [
   twitchVerifier,
   calendlyVerifier,
   grafanaVerifier,
+  netlifyVerifier,
 ];
