@@ -76,7 +76,7 @@ function create(options: VerifyOptionsBase): Verifier {
     if (!matched) throw new VerificationError('SIGNATURE_INVALID', HEADER);
     // The signature covers the URL and so the body hash in it; the body must then match that hash.
     if (bodyHash !== undefined && !safeEqual(bodyHash.toLowerCase(), sha256Hex(req.rawBody))) {
-      throw new VerificationError('SIGNATURE_INVALID', BODY_HASH);
+      throw new VerificationError('SIGNATURE_INVALID', HEADER);
     }
   }
 
