@@ -68,7 +68,7 @@ export function renderTemplate(parts: readonly TemplatePart[], input: TemplateIn
         return input.method.toUpperCase();
       case 'url':
         return input.url ?? '';
-      case 'header':
+      default:
         return input.headers[part.name] ?? '';
     }
   });
