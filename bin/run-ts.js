@@ -11,5 +11,6 @@ if (!file) {
   process.exit(2);
 }
 register();
-process.argv.splice(2, 1);
+// The script sees itself as argv[1], as under `node file.js`, so its own "am I the entry point" check holds.
+process.argv.splice(1, 2, path.resolve(file));
 await import(pathToFileURL(path.resolve(file)).href);

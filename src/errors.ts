@@ -12,6 +12,8 @@ export const ERRORS = {
   TIMESTAMP_OUT_OF_TOLERANCE: { status: 400, message: 'timestamp outside the tolerance' },
   CREDENTIALS_INVALID: { status: 400, message: 'credentials do not match' },
   BODY_UNPARSEABLE: { status: 400, message: 'body could not be parsed' },
+  BODY_TOO_DEEP: { status: 400, message: 'JSON nested deeper than 512 levels' },
+  EVENT_TYPE_MISSING: { status: 400, message: 'missing event type header' },
   UNKNOWN_PROVIDER: { status: 404, message: 'unknown provider' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed' },
   BODY_TOO_LARGE: { status: 413, message: 'body over the limit' },

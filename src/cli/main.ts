@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDeliveries } from './deliveries.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerReplay } from './replay.ts';
+import { registerReroute } from './reroute.ts';
 import { registerSend } from './send.ts';
 import { registerServe } from './serve.ts';
 import { registerTest } from './test.ts';
@@ -32,6 +33,7 @@ registerSend(program);
 registerMigrate(program);
 registerDeliveries(program);
 registerReplay(program);
+registerReroute(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -85,12 +85,39 @@ describe('runReplay', () => {
     expect(await runReplay([a.deliveryId], { store: url, dryRun: true }, io, () => NOW)).toBe(0);
     expect(await runReplay([], { store: url, status: 'dead', dryRun: true }, io, () => NOW)).toBe(0);
     expect(await runReplay([], { store: url, status: 'dead', target: 'y', dryRun: true }, io, () => NOW)).toBe(0);
-    expect(out).toEqual([
+    const summaries = out.filter((line) => line.startsWith('would'));
+    expect(summaries).toEqual([
       'would re-queue 1 delivery (dry run: nothing changed)',
       'would re-queue 2 deliveries (dry run: nothing changed)',
       'would re-queue 1 delivery (dry run: nothing changed)',
     ]);
+    // A filtered dry run lists the deliveries it would re-queue, not only their number.
+    const lists = out.filter((line) => line.startsWith('ID'));
+    expect(lists).toHaveLength(2);
+    expect(lists[0]).toContain(a.deliveryId);
+    expect(lists[0]).toContain(b.deliveryId);
+    expect(lists[1]).toContain(b.deliveryId);
+    expect(lists[1]).not.toContain(a.deliveryId);
     expect(await statuses([a.deliveryId, b.deliveryId])).toEqual(['dead', 'dead']);
+  });
+
+  it('leaves unknown outcomes out of a bulk replay, says so, and replays them only with --reason unknown', async () => {
+    const unknown = await finishedDelivery(store, { status: 'dead', reason: 'unknown' }, { now: T0 });
+    const rejected = await finishedDelivery(store, { status: 'dead', reason: 'rejected' }, { now: T0 });
+    expect(await runReplay([], { store: url, status: 'dead', json: true, dryRun: true }, io, () => NOW)).toBe(0);
+    const dry = JSON.parse(out[0]!) as { count: number; items: Array<{ id: string }>; unknown_left_out: number };
+    expect(dry.count).toBe(1);
+    expect(dry.items.map((d) => d.id)).toEqual([rejected.deliveryId]);
+    expect(dry.unknown_left_out).toBe(1);
+
+    expect(await runReplay([], { store: url, status: 'dead' }, io, () => NOW)).toBe(0);
+    expect(out[1]).toBe('re-queued 1 delivery');
+    expect(err.join('\n')).toMatch(/left out 1 delivery whose outcome is unknown .* --reason unknown/);
+    expect(await statuses([unknown.deliveryId, rejected.deliveryId])).toEqual(['dead', 'pending']);
+
+    expect(await runReplay([], { store: url, status: 'dead', reason: 'unknown', json: true }, io, () => NOW)).toBe(0);
+    expect(JSON.parse(out[2]!)).toEqual({ replayed: 1, unknown_left_out: 0 });
+    expect(await statuses([unknown.deliveryId])).toEqual(['pending']);
   });
 
   it('re-queues by filter', async () => {

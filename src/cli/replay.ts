@@ -1,14 +1,16 @@
 /**
  * `hookgate replay [-c routes.yaml] [--store URL] <delivery-id...> | --status dead [--route NAME]
- * [--target NAME] [--since 1h] [--dry-run]`: re-queue deliveries (the stored body, the same
- * Idempotency-Key). A running `serve` picks them up within its poll interval (about a second).
- * `--dry-run` prints how many would be re-queued and changes nothing.
+ * [--target NAME] [--since 1h] [--reason R] [--dry-run] [--json]`: re-queue deliveries (the stored
+ * body, the same Idempotency-Key). A running `serve` picks them up within its poll interval (about
+ * a second). `--dry-run` lists what would be re-queued and changes nothing. A bulk replay leaves
+ * `unknown` outcomes out (a routine run may already have started) unless `--reason unknown`.
  */
 import { type Command, Option } from 'commander';
 import { REPLAY_STATUSES } from '../http/admin-params.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from '../http/admin-time.ts';
-import type { DeliveryFilter, Store } from '../store/types.ts';
-import { type CliIo, withCliStore } from './deliveries.ts';
+import { deliverySummaryView } from '../http/admin-views.ts';
+import { DEAD_REASONS, type DeadReason, type DeliveryFilter, type Store } from '../store/types.ts';
+import { type CliIo, deliveriesTable, withCliStore } from './deliveries.ts';
 import type { StoreCommandOptions } from './store-url.ts';
 
 export interface ReplayOptions extends StoreCommandOptions {
@@ -16,7 +18,9 @@ export interface ReplayOptions extends StoreCommandOptions {
   readonly route?: string;
   readonly target?: string;
   readonly since?: string;
+  readonly reason?: DeadReason;
   readonly dryRun?: boolean;
+  readonly json?: boolean;
 }
 
 export type ReplayPlan =
@@ -26,7 +30,7 @@ export type ReplayPlan =
 
 /** Ids or filters, never both; filters need --status (so nothing is replayed by accident). */
 export function planReplay(ids: readonly string[], options: ReplayOptions, now: number): ReplayPlan {
-  const filters = (['status', 'route', 'target', 'since'] as const).filter((name) => options[name] !== undefined);
+  const filters = (['status', 'route', 'target', 'since', 'reason'] as const).filter((name) => options[name] !== undefined);
   if (ids.length > 0 && filters.length > 0) {
     return { kind: 'usage', message: `give delivery ids or filters, not both (got ids and --${filters.join(', --')})` };
   }
@@ -48,6 +52,7 @@ export function planReplay(ids: readonly string[], options: ReplayOptions, now: 
       ...(options.route !== undefined ? { route: options.route } : {}),
       ...(options.target !== undefined ? { target: options.target } : {}),
       ...(since !== undefined ? { since } : {}),
+      ...(options.reason !== undefined ? { reason: options.reason } : {}),
     },
   };
 }
@@ -68,16 +73,49 @@ export async function runReplay(ids: readonly string[], options: ReplayOptions, 
   }
   const dryRun = options.dryRun === true;
   return withCliStore(options, io, async function replay(store) {
-    if (plan.kind === 'filter') {
-      io.out(replaySummary(await store.replayMatching(plan.filter, now(), dryRun), dryRun));
-      return 0;
-    }
+    if (plan.kind === 'filter') return replayByFilter(store, plan.filter, dryRun, options.json === true, io, now);
     const { replayable, problems } = await checkIds(store, plan.ids);
     for (const problem of problems) io.err(problem);
     const count = dryRun ? replayable.length : await store.replay(replayable, now());
-    io.out(replaySummary(count, dryRun));
+    io.out(options.json ? JSON.stringify(dryRun ? { count, ids: replayable } : { replayed: count }) : replaySummary(count, dryRun));
     return problems.length > 0 ? 1 : 0;
   });
+}
+
+async function replayByFilter(
+  store: Store,
+  filter: DeliveryFilter,
+  dryRun: boolean,
+  json: boolean,
+  io: CliIo,
+  now: () => number,
+): Promise<number> {
+  // Said out loud, so nobody mistakes the exclusion for "there were none".
+  const unknownLeftOut =
+    filter.status === 'dead' && filter.reason === undefined ? await store.replayMatching({ ...filter, reason: 'unknown' }, now(), true) : 0;
+  if (dryRun) {
+    const count = await store.replayMatching(filter, now(), true);
+    const page = await store.listDeliveries({ ...filter, replayable: true, limit: 500 });
+    if (json) {
+      io.out(JSON.stringify({ count, items: page.items.map(deliverySummaryView), unknown_left_out: unknownLeftOut }));
+      return 0;
+    }
+    if (page.items.length > 0) io.out(deliveriesTable(page.items.map((delivery) => ({ delivery, lastStatusCode: undefined }))));
+    io.out(replaySummary(count, true));
+  } else {
+    const count = await store.replayMatching(filter, now(), false);
+    if (json) {
+      io.out(JSON.stringify({ replayed: count, unknown_left_out: unknownLeftOut }));
+      return 0;
+    }
+    io.out(replaySummary(count, false));
+  }
+  if (unknownLeftOut > 0) {
+    io.err(
+      `left out ${plural(unknownLeftOut)} whose outcome is unknown (a routine run may have started); add --reason unknown to replay them`,
+    );
+  }
+  return 0;
 }
 
 /** Which ids exist and are not queued already; a line for each that is not replayable. */
@@ -104,7 +142,9 @@ export function registerReplay(program: Command): void {
     .option('--route <name>', 'only this route')
     .option('--target <name>', 'only this target')
     .option('--since <time>', 'only deliveries created since: a duration (1h = the last hour) or an ISO time')
-    .option('--dry-run', 'print how many would be re-queued; change nothing')
+    .addOption(new Option('--reason <reason>', 'only dead letters with this reason (unknown outcomes need it named)').choices(DEAD_REASONS))
+    .option('--dry-run', 'list what would be re-queued; change nothing')
+    .option('--json', 'print the result as one JSON object')
     .action(async function replayAction(ids: string[], options: ReplayOptions) {
       process.exitCode = await runReplay(ids, options, {
         out: (line) => process.stdout.write(`${line}\n`),

@@ -1,19 +1,21 @@
 /**
  * `hookgate send <provider> <payload.json|-> | --event TYPE`: sign a payload as the provider
  * would, with the provider's secret from the environment, and POST it (like `stripe trigger`).
+ * Samples come from samples/<verifier type>/<event>.json; the verifier type decides how a sample
+ * is made fresh (a new event id, the signing time in the body) and which headers carry the event.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { MISSING_SECRET_PLACEHOLDER } from '../config/secrets.ts';
-import { signFor } from '../providers/registry.ts';
+import { requireVerifierType, signRequestFor } from '../providers/registry.ts';
 import { configPathOption } from './options.ts';
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
+const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
 
 interface SendOptions {
   readonly config?: string;
@@ -32,18 +34,22 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** A bundled sample of this verifier type's event; Stripe samples get a fresh event id each time. */
-export function bundledFixture(verifierType: string, event: string): Buffer {
-  const file = path.join(FIXTURES, verifierType, `${event}.json`);
+/** The bundled sample of this verifier type's event, made fresh by the type when it says how (a new event id). */
+export function bundledSample(verifierType: string, event: string, at: Date = new Date()): Buffer {
+  const file = path.join(SAMPLES, verifierType, `${event}.json`);
   if (!existsSync(file)) {
-    throw new Error(`no bundled ${verifierType} sample for "${event}" (looked for ${path.relative(process.cwd(), file)})`);
+    const dir = path.join(SAMPLES, verifierType);
+    const have = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -'.json'.length))
+      : [];
+    throw new Error(
+      `no bundled ${verifierType} sample for "${event}" (${have.length > 0 ? `have: ${have.join(', ')}` : `looked for ${path.relative(process.cwd(), file)}`})`,
+    );
   }
   const raw = readFileSync(file);
-  if (verifierType !== 'stripe') return raw;
-  const parsed = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-  parsed.id = `evt_${randomBytes(12).toString('hex')}`;
-  parsed.created = Math.floor(Date.now() / 1000);
-  return Buffer.from(JSON.stringify(parsed, null, 2));
+  return requireVerifierType(verifierType).freshSample?.(raw, at) ?? raw;
 }
 
 function parseHeader(text: string): [string, string] {
@@ -69,10 +75,21 @@ export async function planSend(provider: string, payload: string | undefined, op
     throw new Error(`no provider "${provider}" in ${file} (have: ${Object.keys(loaded.config.providers).join(', ')})`);
   }
   const verify = providerConfig.verify;
+  const verifierType = requireVerifierType(verify.type);
+  const at = new Date();
+  const extra = Object.fromEntries(options.header.map(parseHeader));
   let body: Buffer;
-  if (options.event !== undefined) body = bundledFixture(verify.type, options.event);
-  else if (payload === undefined) throw new Error('give a payload file, - for standard input, or --event TYPE');
-  else body = payload === '-' ? readFileSync(0) : readFileSync(payload);
+  if (payload !== undefined) body = payload === '-' ? readFileSync(0) : readFileSync(payload);
+  else if (options.event !== undefined) body = bundledSample(verify.type, options.event, at);
+  else throw new Error('give a payload file, - for standard input, or --event TYPE');
+  const eventHeader = verifierType.eventTypeHeader;
+  if (eventHeader !== undefined && options.event === undefined && extra[eventHeader.toLowerCase()] === undefined) {
+    throw new Error(
+      `provider "${provider}" (type ${verify.type}) names its events in ${eventHeader}: give --event TYPE, or --header ${eventHeader}:<value>`,
+    );
+  }
+  // Schemes that sign a time carried in the body (Linear) get the signing time written in.
+  body = verifierType.timestamp?.stampBody?.(body, at) ?? body;
 
   const secret = verify.secrets?.[0] ?? verify.secret ?? '';
   if (verify.type !== 'none' && (secret === '' || secret === MISSING_SECRET_PLACEHOLDER)) {
@@ -80,18 +97,21 @@ export async function planSend(provider: string, payload: string | undefined, op
       `provider "${provider}" has no secret in this environment (unset: ${loaded.missingEnv.join(', ') || 'none'}); export it or pass --env-file`,
     );
   }
-  const extra = Object.fromEntries(options.header.map(parseHeader));
-  const signed = await signFor(verify, {
+  const signed = await signRequestFor(verify, {
     rawBody: body,
     secret,
+    timestamp: at,
     ...(options.event !== undefined ? { eventType: options.event } : {}),
     deliveryId: randomUUID(),
   });
   const port = process.env.PORT ?? String(loaded.config.server?.port ?? 8787);
+  const url = new URL(options.url ?? `http://127.0.0.1:${port}/webhooks/${provider}`);
+  // Schemes that sign the URL (Twilio's bodySHA256) add to its query.
+  for (const [name, value] of Object.entries(signed.query ?? {})) url.searchParams.set(name, value);
   return {
-    url: options.url ?? `http://127.0.0.1:${port}/webhooks/${provider}`,
-    headers: { 'content-type': 'application/json', ...signed, ...extra },
-    body,
+    url: url.toString(),
+    headers: { 'content-type': 'application/json', ...signed.headers, ...extra },
+    body: signed.rawBody,
   };
 }
 
@@ -102,7 +122,7 @@ export function registerSend(program: Command): void {
     .argument('<provider>', 'provider name in the config')
     .argument('[payload]', 'JSON file, or - for standard input')
     .option('-c, --config <path>', 'routes file (default: $HOOKGATE_CONFIG, else routes.yaml)')
-    .option('--event <type>', 'send the bundled sample of this event type instead of a file')
+    .option('--event <type>', 'the event type: without a payload file, its bundled sample is sent')
     .option('--url <url>', 'where to POST (default: http://127.0.0.1:$PORT/webhooks/<provider>)')
     .option('--header <name:value>', 'extra header (repeatable)', collect, [])
     .action(async function sendAction(provider: string, payload: string | undefined, opts: SendOptions) {

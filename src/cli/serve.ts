@@ -162,7 +162,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
     mount(expressApp) {
       expressApp.get('/metrics', createMetricsHandler(metrics));
       // Without HOOKGATE_ADMIN_TOKEN nothing is mounted: the whole /admin prefix answers 404.
-      if (token !== null) expressApp.use('/admin', createAdminRouter({ token, store, logger, notifyWorker: runtime.notifyWorker }));
+      if (token !== null)
+        expressApp.use('/admin', createAdminRouter({ token, store, logger, notifyWorker: runtime.notifyWorker, config: runtime.config }));
       extra?.mount?.(expressApp);
     },
   };

@@ -225,7 +225,7 @@ const CASES: readonly Case[] = [
     line: 4,
     col: 21,
     by: 'schema',
-    message: /unknown verifier type `stripee` \(did you mean `stripe`\?\); valid types: stripe, github, .*none/,
+    message: /unknown verifier type `stripee` \(did you mean `stripe`\?\); valid types: .*\bgithub\b.*\bnone\b.*\bstripe\b/,
   },
   {
     name: 'unknown verifier option points at the key and suggests the right one',
@@ -245,7 +245,7 @@ const CASES: readonly Case[] = [
     line: 4,
     col: 13,
     by: 'schema',
-    message: /missing required property `type` \(one of: stripe/,
+    message: /missing required property `type` \(one of: .*\bstripe\b/,
   },
   {
     name: 'hmac without its required header option',

@@ -5,7 +5,7 @@
  * furthest. Values are echoed only when they were written literally (never from ${ENV}).
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { VERIFY_OPTION_SCHEMAS } from '../providers/options.ts';
+import { verifierTypeNames } from '../providers/registry.ts';
 import { DURATION_PATTERN, SIZE_PATTERN } from '../util/units.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
@@ -75,8 +75,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], ctx: SchemaErr
     switch (e.keyword) {
       case 'required': {
         const missing = String(params.missingProperty);
-        const types =
-          missing === 'type' && path[path.length - 1] === 'verify' ? ` (one of: ${Object.keys(VERIFY_OPTION_SCHEMAS).join(', ')})` : '';
+        const types = missing === 'type' && path[path.length - 1] === 'verify' ? ` (one of: ${verifierTypeNames().join(', ')})` : '';
         return { path, at: 'value', code: 'schema', message: `${where}: missing required property \`${missing}\`${types}` };
       }
       case 'additionalProperties': {

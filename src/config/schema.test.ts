@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { VERIFY_OPTION_SCHEMAS } from '../providers/options.ts';
+import { verifierTypes } from '../providers/registry.ts';
 import type { JsonSchema } from './schema.ts';
 import { buildSchema } from './schema.ts';
 import type { RoutesFile } from './types.ts';
@@ -59,13 +59,14 @@ describe('routes schema', () => {
     expect(open).toEqual([]);
   });
 
-  it("takes each verifier type's options from VERIFY_OPTION_SCHEMAS", () => {
+  it("takes each verifier type's options from its registered module", () => {
     const verify = (
       (((buildSchema().properties as JsonSchema).providers as JsonSchema).additionalProperties as JsonSchema).properties as JsonSchema
     ).verify as JsonSchema;
     const branches = verify.allOf as JsonSchema[];
-    expect(branches.map((b) => b.then)).toEqual(Object.values(VERIFY_OPTION_SCHEMAS));
-    expect(((verify.properties as JsonSchema).type as JsonSchema).enum).toEqual(Object.keys(VERIFY_OPTION_SCHEMAS));
+    const registered = [...verifierTypes.values()];
+    expect(branches.map((b) => b.then)).toEqual(registered.map((t) => t.optionsSchema));
+    expect(((verify.properties as JsonSchema).type as JsonSchema).enum).toEqual(registered.map((t) => t.type));
   });
 
   it('accepts a config that uses every field of RoutesFile (the types and the schema agree)', () => {

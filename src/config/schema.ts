@@ -1,9 +1,9 @@
 /**
  * The JSON Schema (draft 2020-12) of routes.yaml. The `verify:` options of each verifier type come
- * from VERIFY_OPTION_SCHEMAS (the single source); `src/config/write-schema.ts` writes the result
+ * from that type's own module, through the verifier registry; `src/config/write-schema.ts` writes the result
  * to schemas/routes.schema.json, and a test proves the committed file is current.
  */
-import { VERIFY_OPTION_SCHEMAS } from '../providers/options.ts';
+import { verifierTypes } from '../providers/registry.ts';
 import { DURATION_PATTERN, SIZE_PATTERN } from '../util/units.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -68,17 +68,17 @@ function serverSchema(): JsonSchema {
 }
 
 function verifySchema(): JsonSchema {
-  const types = Object.keys(VERIFY_OPTION_SCHEMAS);
+  const types = [...verifierTypes.keys()];
   return {
     type: 'object',
     description: `How requests from this provider are proven authentic. \`type\` is one of: ${types.join(', ')}.`,
     required: ['type'],
     properties: { type: { enum: types, description: `Verifier type: ${types.join(', ')}.` } },
-    allOf: types.map(function dispatchOnType(type) {
+    allOf: [...verifierTypes.values()].map(function dispatchOnType(verifierType) {
       return {
-        if: { properties: { type: { const: type } }, required: ['type'] },
+        if: { properties: { type: { const: verifierType.type } }, required: ['type'] },
         // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
-        then: VERIFY_OPTION_SCHEMAS[type],
+        then: verifierType.optionsSchema,
       };
     }),
   };

@@ -4,7 +4,7 @@
  * a typo (`?event_type=`) cannot silently widen a listing or a bulk replay.
  */
 import { CursorError, type CursorKind, decodeCursor, MAX_PAGE_LIMIT } from '../store/cursor.ts';
-import type { DeliveryFilter, EventFilter } from '../store/types.ts';
+import { DEAD_REASONS, type DeliveryFilter, type EventFilter } from '../store/types.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from './admin-time.ts';
 
 export class ParamError extends Error {
@@ -113,9 +113,12 @@ export interface BulkReplay {
   readonly dryRun: boolean;
 }
 
-const REPLAY_FIELDS = ['status', 'route', 'target', 'since', 'dryRun'] as const;
+const REPLAY_FIELDS = ['status', 'route', 'target', 'since', 'reason', 'dryRun'] as const;
 
-/** POST /admin/replay {"status":"dead","route":...,"target":...,"since":...,"dryRun":true} */
+/**
+ * POST /admin/replay {"status":"dead","route":...,"target":...,"since":...,"reason":...,"dryRun":true}.
+ * `unknown` outcomes are re-queued only when `reason` names them.
+ */
 export function bulkReplayFrom(text: string, now: number): BulkReplay {
   let body: unknown = {};
   if (text.trim() !== '') {
@@ -151,6 +154,7 @@ export function bulkReplayFrom(text: string, now: number): BulkReplay {
       route: fields.get('route'),
       target: fields.get('target'),
       since: timeBound('since', fields.get('since'), now),
+      reason: oneOf('reason', fields.get('reason'), DEAD_REASONS),
     }),
     dryRun,
   };

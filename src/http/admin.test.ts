@@ -274,13 +274,17 @@ describe('POST /admin/replay', () => {
     return ids;
   }
 
-  it('counts on a dry run and changes nothing', async () => {
+  it('counts and lists on a dry run, leaving the unknown outcome out, and changes nothing', async () => {
     const ids = await seedDead();
     const res = await request(app).post('/admin/replay').set(AUTH).send({ status: 'dead', dryRun: true });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ count: 3 });
+    expect(res.body.count).toBe(2);
+    expect(res.body.items.map((d: { id: string }) => d.id).sort()).toEqual([ids[0], ids[1]].sort());
     const narrowed = await request(app).post('/admin/replay').set(AUTH).send({ status: 'dead', route: 'r1', target: 'a', dryRun: true });
-    expect(narrowed.body).toEqual({ count: 1 });
+    expect(narrowed.body.count).toBe(1);
+    const unknown = await request(app).post('/admin/replay').set(AUTH).send({ status: 'dead', reason: 'unknown', dryRun: true });
+    expect(unknown.body.count).toBe(1);
+    expect(unknown.body.items.map((d: { id: string }) => d.id)).toEqual([ids[2]]);
     for (const id of ids) expect((await store.getDelivery(id))?.status).toBe('dead');
     expect(notified).toBe(0);
   });
@@ -289,18 +293,23 @@ describe('POST /admin/replay', () => {
     const ids = await seedDead();
     const res = await request(app).post('/admin/replay').set(AUTH).send({ status: 'dead', route: 'r1' });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ replayed: 2 });
+    expect(res.body).toEqual({ replayed: 1 });
     expect((await store.getDelivery(ids[0]!))?.status).toBe('pending');
     expect((await store.getDelivery(ids[1]!))?.status).toBe('dead');
-    expect((await store.getDelivery(ids[2]!))?.status).toBe('pending');
+    // An unknown outcome (a routine run may have started) is never re-fired by a bulk replay ...
+    expect((await store.getDelivery(ids[2]!))?.status).toBe('dead');
     expect(notified).toBe(1);
+    // ... unless the person names it.
+    const named = await request(app).post('/admin/replay').set(AUTH).send({ status: 'dead', route: 'r1', reason: 'unknown' });
+    expect(named.body).toEqual({ replayed: 1 });
+    expect((await store.getDelivery(ids[2]!))?.status).toBe('pending');
   });
 
   it('takes since as a duration', async () => {
     await seedDead();
     const res = await request(app).post('/admin/replay').set(AUTH).send({ status: 'dead', since: '1s', dryRun: true });
     // The seeded deliveries were created at T0, an hour before NOW.
-    expect(res.body).toEqual({ count: 0 });
+    expect(res.body).toEqual({ count: 0, items: [] });
   });
 
   it.each([
@@ -309,6 +318,7 @@ describe('POST /admin/replay', () => {
     ['an unknown field', '{"status":"dead","tagret":"a"}', 'tagret'],
     ['dryRun as a string', '{"status":"dead","dryRun":"yes"}', 'dryRun'],
     ['a bad since', '{"status":"dead","since":"last week"}', 'since'],
+    ['an unknown reason', '{"status":"dead","reason":"bored"}', 'reason'],
     ['malformed JSON', '{"status":', 'body'],
     ['a JSON array', '[]', 'body'],
   ])('answers 400 for %s', async (_name, body, parameter) => {

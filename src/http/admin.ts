@@ -8,10 +8,12 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
+import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
 
 export interface AdminOptions {
@@ -22,6 +24,8 @@ export interface AdminOptions {
   /** Wake the delivery worker after a replay (runtime.notifyWorker). */
   readonly notifyWorker: () => void;
   readonly now?: () => number;
+  /** The current config, for reroutes; without it the reroute endpoints are not mounted. */
+  readonly config?: () => CompiledConfig;
 }
 
 /** The token to protect /admin with, or null when the admin API must not exist. */
@@ -122,13 +126,17 @@ export function createAdminRouter(options: AdminOptions): Router {
     const { filter, dryRun } = bulkReplayFrom(typeof req.body === 'string' ? req.body : '', now());
     const count = await store.replayMatching(filter, now(), dryRun);
     if (dryRun) {
-      res.json({ count });
+      // The deliveries it would re-queue, newest first (one page; `count` covers them all).
+      const page = await store.listDeliveries({ ...filter, replayable: true });
+      res.json({ count, items: page.items.map(deliverySummaryView) });
       return;
     }
     logger.info({ filter, replayed: count }, 'deliveries replayed (admin API)');
     if (count > 0) options.notifyWorker();
     res.status(202).json({ replayed: count });
   });
+
+  if (options.config) mountReroute(router, { store, logger, config: options.config, notifyWorker: options.notifyWorker, now });
 
   router.use(function adminNotFound(req: Request, res: Response) {
     res.status(404).json({ error: `no admin endpoint ${req.method} ${req.baseUrl}${req.path}` });

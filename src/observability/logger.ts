@@ -3,22 +3,16 @@
  * redacted by path; secret *values* never reach a log call in the first place (see pipeline).
  */
 import { type Logger, pino } from 'pino';
+import { knownSecretHeaders } from '../providers/redaction.ts';
 
 export type { Logger };
 
+/**
+ * Header paths come from the verifier registry (every type's signature and token headers, plus
+ * Authorization, Cookie and Proxy-Authorization); values under these keys are secrets anywhere.
+ */
 export const REDACT_PATHS = [
-  'headers.authorization',
-  'headers.cookie',
-  'headers["proxy-authorization"]',
-  'headers["stripe-signature"]',
-  'headers["x-hub-signature"]',
-  'headers["x-hub-signature-256"]',
-  'headers["sentry-hook-signature"]',
-  'headers["webhook-signature"]',
-  'headers["svix-signature"]',
-  'headers["x-slack-signature"]',
-  'headers["x-shopify-hmac-sha256"]',
-  'headers["x-gitlab-token"]',
+  ...knownSecretHeaders().map((name) => `headers[${JSON.stringify(name)}]`),
   '*.token',
   '*.secret',
   '*.secrets',

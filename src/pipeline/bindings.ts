@@ -1,4 +1,9 @@
-/** The variables bound for every JSONata expression (spec section 2). */
+/**
+ * The variables bound for every route's JSONata filter and map. `$headers` is the request as
+ * ingest hands it over after verification, credentials already removed (Authorization, Cookie,
+ * Proxy-Authorization and the verifier's own signature and token headers; see
+ * providers/redaction.ts), so a map cannot copy them to a target or into the store.
+ */
 import type { WebhookRequest } from '../providers/types.ts';
 
 export interface BindingInput {

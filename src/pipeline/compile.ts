@@ -9,7 +9,8 @@ import type { Expression } from 'jsonata';
 import jsonata from 'jsonata';
 import type { RoutesFile, TargetConfig } from '../config/types.ts';
 import { SetupError } from '../errors.ts';
-import { createVerifier, secretHeadersFor } from '../providers/registry.ts';
+import { secretHeaderSet } from '../providers/redaction.ts';
+import { createVerifier } from '../providers/registry.ts';
 import type { VerifyOptionsBase } from '../providers/types.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
 import { compileEventPatterns } from './match-event.ts';
@@ -35,9 +36,6 @@ export interface CompileOptions {
   readonly secretOverride?: (providerName: string, verify: VerifyOptionsBase) => VerifyOptionsBase;
 }
 
-/** Headers never stored or logged, whatever the provider. */
-const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
-
 export function compileConfig(file: RoutesFile, meta: CompileMeta, options: CompileOptions = {}): CompiledConfig {
   const providers = new Map<string, CompiledProvider>();
   for (const [name, provider] of Object.entries(file.providers)) {
@@ -47,7 +45,7 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
       type: verify.type,
       options: verify,
       verifier: createVerifier(verify),
-      secretHeaders: new Set([...ALWAYS_SECRET_HEADERS, ...secretHeadersFor(verify).map((h) => h.toLowerCase())]),
+      secretHeaders: secretHeaderSet(verify),
       eventExpr: provider.event === undefined ? null : compileJsonata(provider.event, `providers.${name}.event`),
       idExpr: provider.id === undefined ? null : compileJsonata(provider.id, `providers.${name}.id`),
     });

@@ -63,3 +63,35 @@ describe('ingest: stored ignored reasons', () => {
     ]);
   });
 });
+
+describe('ingest: an ignored event does not hold its dedup key', () => {
+  it('routes a redelivery anew after routes.yaml was fixed, under the same event id, then answers duplicate', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      const before = compileConfig(FILE, { path: '/tmp/routes.yaml', dir: '/tmp', sha256: '1'.repeat(64) });
+      const fixed = compileConfig(
+        { ...FILE, routes: [{ name: 'fixed', from: 'p', events: ['order.created'], to: 't' }] },
+        { path: '/tmp/routes.yaml', dir: '/tmp', sha256: '2'.repeat(64) },
+      );
+      const request = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        query: {},
+        rawBody: Buffer.from(JSON.stringify({ id: 'e9', type: 'order.created', ok: false, take: false })),
+        receivedAt: new Date(),
+      };
+      const first = await ingest({ config: before, store, logger: silentLogger() }, 'p', request);
+      expect(first.kind).toBe('ignored');
+      const second = await ingest({ config: fixed, store, logger: silentLogger() }, 'p', request);
+      expect(second.kind).toBe('accepted');
+      if (first.kind !== 'ignored' || second.kind !== 'accepted') return;
+      expect(second.eventId).toBe(first.eventId);
+      const stored = await store.getEvent(first.eventId);
+      expect(stored).toMatchObject({ status: 'accepted', configSha256: '2'.repeat(64) });
+      expect(stored?.deliveries.map((d) => d.route)).toEqual(['fixed']);
+      expect((await ingest({ config: fixed, store, logger: silentLogger() }, 'p', request)).kind).toBe('duplicate');
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -5,10 +5,12 @@
  */
 import type { Logger } from 'pino';
 import { HookgateError } from '../errors.ts';
+import { withoutSecretHeaders } from '../providers/redaction.ts';
 import type { HandshakeReply, WebhookRequest } from '../providers/types.ts';
 import { newId } from '../store/ids.ts';
-import type { IgnoredReason, NewDelivery, Store } from '../store/types.ts';
+import type { IgnoredReason, Store } from '../store/types.ts';
 import { evaluateRoutes, type PlannedDelivery } from './evaluate.ts';
+import { toNewDeliveries } from './new-deliveries.ts';
 import { normalize } from './normalize.ts';
 import { parseBody } from './parse-body.ts';
 import type { CompiledConfig } from './types.ts';
@@ -70,13 +72,24 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
     throw err;
   }
 
-  const reply = provider.verifier.handshake?.(req, body);
+  // Credentials stop at verification: from here on (handshake, $headers, the stored event) the
+  // request carries no Authorization, Cookie or signature header.
+  const visible: WebhookRequest = { ...req, headers: withoutSecretHeaders(req.headers, provider.secretHeaders) };
+
+  const reply = provider.verifier.handshake?.(visible, body);
   if (reply) {
     logger.info({ provider: providerName, status: reply.status }, 'handshake answered');
     return { kind: 'handshake', provider: providerName, reply };
   }
 
-  const { eventType, dedupKey } = await normalize(provider, req, body);
+  let normalized: Awaited<ReturnType<typeof normalize>>;
+  try {
+    normalized = await normalize(provider, visible, body);
+  } catch (err) {
+    if (err instanceof HookgateError) return reject(ctx, providerName, err);
+    throw err;
+  }
+  const { eventType, dedupKey } = normalized;
   const routes = config.routesByProvider.get(providerName) ?? [];
   const now = ctx.now?.() ?? Date.now();
   const evaluation = await evaluateRoutes(routes, config, {
@@ -84,21 +97,12 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
     provider: providerName,
     eventType,
     dedupKey,
-    req,
+    req: visible,
   });
 
   const eventId = newId('evt');
   const status = evaluation.deliveries.length > 0 ? 'accepted' : 'ignored';
-  const deliveries: NewDelivery[] = evaluation.deliveries.map((d) => ({
-    id: d.deliveryId,
-    route: d.route,
-    target: d.target,
-    idempotencyKey: d.idempotencyKey,
-    body: d.payload,
-    status: d.error === null ? 'pending' : 'dead',
-    ...(d.error === null ? {} : { deadReason: 'map_error' as const, error: d.error }),
-    nextAttemptAt: now,
-  }));
+  const deliveries = toNewDeliveries(evaluation.deliveries, now);
 
   let inserted: Awaited<ReturnType<typeof ctx.store.insertEvent>>;
   try {
@@ -110,7 +114,7 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
         dedupKey,
         receivedAt: req.receivedAt.getTime(),
         configSha256: config.sha256,
-        headers: storableHeaders(req.headers, provider.secretHeaders),
+        headers: visible.headers,
         rawBody: req.rawBody,
         status,
         // An ignored event keeps every route's reason ("why did my routine not fire?"). An accepted
@@ -157,12 +161,6 @@ function reject(ctx: IngestContext, provider: string, error: HookgateError): Ing
   const level = error.status >= 500 ? 'error' : 'warn';
   ctx.logger[level]({ provider, status: error.status, code: error.code, reason: error.message }, 'request rejected');
   return { kind: 'rejected', provider, error };
-}
-
-function storableHeaders(headers: Readonly<Record<string, string>>, secret: ReadonlySet<string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (!secret.has(name)) out[name] = value;
-  return out;
 }
 
 export interface HttpReply {

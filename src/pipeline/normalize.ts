@@ -1,12 +1,20 @@
 /**
- * Event type and dedup key: the verifier's defaults (spec section 2 table), overridden by the
- * provider's own `event` / `id` JSONata expressions when configured. An expression that yields
- * nothing falls back to the default rather than inventing a key.
+ * Event type and dedup key: the verifier type's defaults, overridden by the provider's own
+ * `event` / `id` JSONata expressions when configured. An expression that yields nothing falls
+ * back to the default rather than inventing a key.
  */
+import { HookgateError } from '../errors.ts';
+import { getVerifierType } from '../providers/registry.ts';
 import type { Normalized, WebhookRequest } from '../providers/types.ts';
 import type { CompiledProvider } from './types.ts';
 
 export async function normalize(provider: CompiledProvider, req: WebhookRequest, body: unknown): Promise<Normalized> {
+  // A type that names its events in a header cannot name this one: refuse it rather than route an
+  // event typed "" or ".created". A provider with its own `event` expression does not need it.
+  const eventTypeHeader = provider.eventExpr ? undefined : getVerifierType(provider.type)?.eventTypeHeader;
+  if (eventTypeHeader !== undefined && !req.headers[eventTypeHeader.toLowerCase()]) {
+    throw new HookgateError('EVENT_TYPE_MISSING', eventTypeHeader);
+  }
   const defaults = provider.verifier.normalize(req, body);
   if (!provider.eventExpr && !provider.idExpr) return defaults;
   const vars = { provider: provider.name, headers: req.headers, query: req.query, receivedAt: req.receivedAt.toISOString() };

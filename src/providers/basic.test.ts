@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
 import { basicVerifier } from './basic.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { toRequest } from './test-request.ts';
 
 const OPTIONS = { type: 'basic', username: 'hooks', secrets: ['pa:ss-BASIC-1', 'BASIC-2'] };
 const auth = (credentials: string) => ({ Authorization: `Basic ${Buffer.from(credentials).toString('base64')}` });

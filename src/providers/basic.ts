@@ -4,12 +4,13 @@
  */
 import { VerificationError } from '../errors.ts';
 import { defaultNormalize } from './default-normalize.ts';
+import { defineVerifier } from './define.ts';
 import { safeEqual } from './hmac-core.ts';
 import { requiredString } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { header } from './request-fields.ts';
-import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type { SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const HEADER = 'Authorization';
 const HEADER_LC = 'authorization';
@@ -52,12 +53,30 @@ async function sign(options: VerifyOptionsBase, input: SignInput): Promise<Recor
   return { [HEADER_LC]: `Basic ${Buffer.from(`${username}:${input.secret}`, 'utf8').toString('base64')}` };
 }
 
-export const basicVerifier: VerifierType = {
+export const basicVerifier = defineVerifier({
   type: 'basic',
-  ...schemaOf('basic'),
+  kind: 'credential',
+  optionsSchema: verifyOptionsSchema(
+    'basic',
+    'HTTP Basic authentication: the username, and the password as secret (or secrets, for rotation).',
+    { username: { type: 'string', minLength: 1, description: 'The expected user name.' } },
+    ['username'],
+  ),
+  docs: {
+    provider: 'generic',
+    url: 'https://www.rfc-editor.org/rfc/rfc7617',
+    scheme: 'HTTP Basic: `username`, the password as `secret(s)`; the body is not signed',
+    headers: ['Authorization'],
+    eventType: 'provider `event` expression, default body `type`',
+    dedupKey: 'provider `id` expression, default sha256 of the body',
+  },
   secretHeaders: function basicSecretHeaders() {
     return [HEADER_LC];
   },
+  example: {
+    options: { type: 'basic', username: 'hooks', secrets: ['BASIC-current-1c1c', 'BASIC-previous-2d2d'] },
+    malformedSignature: 'Bearer abc',
+  },
   create,
   sign,
-};
+});

@@ -57,6 +57,12 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
 
 export const calendlyVerifier = defineVerifier({
   type: 'calendly',
+  kind: 'signature',
+  timestamp: { location: HEADER, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    options: { type: 'calendly', secrets: ['CALENDLY-current-5a0b', 'CALENDLY-previous-1f6e'] },
+    malformedSignature: 'v1=0123',
+  },
   description: 'Calendly: Calendly-Webhook-Signature t=..,v1=.., HMAC-SHA256 (hex) of "t.body" with the webhook signing key.',
   docs: {
     provider: 'Calendly',

@@ -11,7 +11,7 @@ describe('datadog verifier', () => {
     credentialHeader: 'authorization',
     signsBody: false,
     timestamped: false,
-    sample: ['datadog', 'triggered'],
+    sample: ['datadog', 'query_alert_monitor'],
     expected: { eventType: 'query_alert_monitor', dedupKey: '7842923495209832751' },
   })) {
     it(name, run);

@@ -3,8 +3,10 @@
  * token in `Authorization: Bearer <token>` (by default) is checked like the `token` kind.
  * https://docs.datadoghq.com/integrations/webhooks/
  */
+
+import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { definePreset, withDefaults } from './preset-kit.ts';
+import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
 import { secretBlockSchema } from './scheme-kit.ts';
 import { tokenVerifier } from './token.ts';
@@ -12,25 +14,28 @@ import { tokenVerifier } from './token.ts';
 const HEADER = 'Authorization';
 const PREFIX = 'Bearer ';
 
-export const datadogVerifier = definePreset({
-  type: 'datadog',
-  description: 'Datadog webhooks: Datadog signs nothing; a shared token in Authorization ("Bearer " prefix), compared in constant time.',
-  docs: {
-    provider: 'Datadog',
-    url: 'https://docs.datadoghq.com/integrations/webhooks/',
-    scheme:
-      'no signature: a token set as a custom header (default `Authorization: Bearer <token>`) on the webhook, compared in constant time',
-    headers: [HEADER],
-    eventType: "body `event_type` (the default payload's `$EVENT_TYPE`)",
-    dedupKey: 'body `id` (`$ID`), else sha256 of the raw body',
-  },
-  optionsSchema: secretBlockSchema('datadog', 'Datadog webhooks: a shared token in a header (token check; Datadog signs nothing).', {
-    header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
-    prefix: { type: 'string', description: 'Text before the token in the header (default "Bearer ").' },
+export const datadogVerifier = defineVerifier(
+  preset({
+    type: 'datadog',
+    example: { options: { type: 'datadog', secrets: ['DATADOG-current-1e', 'DATADOG-previous-2f'] }, malformedSignature: 'Basic abc' },
+    description: 'Datadog webhooks: Datadog signs nothing; a shared token in Authorization ("Bearer " prefix), compared in constant time.',
+    docs: {
+      provider: 'Datadog',
+      url: 'https://docs.datadoghq.com/integrations/webhooks/',
+      scheme:
+        'no signature: a token set as a custom header (default `Authorization: Bearer <token>`) on the webhook, compared in constant time',
+      headers: [HEADER],
+      eventType: "body `event_type` (the default payload's `$EVENT_TYPE`)",
+      dedupKey: 'body `id` (`$ID`), else sha256 of the raw body',
+    },
+    optionsSchema: secretBlockSchema('datadog', 'Datadog webhooks: a shared token in a header (token check; Datadog signs nothing).', {
+      header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
+      prefix: { type: 'string', description: 'Text before the token in the header (default "Bearer ").' },
+    }),
+    base: tokenVerifier,
+    baseOptions: (options) => withDefaults(options, { header: HEADER, prefix: PREFIX }),
+    normalize: function normalizeDatadog(req, body) {
+      return { eventType: bodyString(body, 'event_type') ?? '', dedupKey: bodyString(body, 'id') ?? sha256Hex(req.rawBody) };
+    },
   }),
-  base: tokenVerifier,
-  baseOptions: (options) => withDefaults(options, { header: HEADER, prefix: PREFIX }),
-  normalize: function normalizeDatadog(req, body) {
-    return { eventType: bodyString(body, 'event_type') ?? '', dedupKey: bodyString(body, 'id') ?? sha256Hex(req.rawBody) };
-  },
-});
+);

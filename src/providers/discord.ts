@@ -139,6 +139,23 @@ function throwawayKeys(options: VerifyOptionsBase): { options: VerifyOptionsBase
 
 export const discordVerifier = defineVerifier({
   type: 'discord',
+  kind: 'signature',
+  timestamp: { location: TIMESTAMP, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    // Example key pairs made for this documentation; never use them for anything real.
+    options: {
+      type: 'discord',
+      publicKey: [
+        '2648fbaf161959b8e4b9910331fb5768a918cae8367f4e3d05f9823bef19218e',
+        '120e93cd46de323e730fbb96ab2c2b5835bc42a61b51c40eb80ffbb0211c6269',
+      ],
+    },
+    signingSecrets: [
+      '6c70e7445e94b2578ec21535f812cbd9c0a55a7093d3c393048b19c830d1ad86',
+      'cf1fddb90c9c845ac23d76dca62af404f31586e960c94898f7bdd6b1508d439a',
+    ],
+    malformedSignature: 'abcd',
+  },
   description:
     "Discord interactions and webhook events: Ed25519 signature of timestamp + body with the application's public key; 401 on refusal, PINGs answered.",
   docs: {

@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { providerFixture } from '../../test/support/provider-fixture.ts';
+import { fixtureFor, testRequest, toRequest } from '../../test/support/verifier-request.ts';
 import { githubVerifier } from './github.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { fixtureFor, testRequest, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('github');
 

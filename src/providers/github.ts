@@ -9,11 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods';
 import { VerificationError } from '../errors.ts';
+import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, firstSegment, header, joinEventType } from './request-fields.ts';
-import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 import { assertUtf8Body } from './utf8-body.ts';
 
 const HEADER = 'X-Hub-Signature-256';
@@ -64,12 +65,26 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
   return headers;
 }
 
-export const githubVerifier: VerifierType = {
+export const githubVerifier = defineVerifier({
   type: 'github',
-  ...schemaOf('github'),
+  kind: 'signature',
+  optionsSchema: verifyOptionsSchema('github', 'GitHub: X-Hub-Signature-256 checked with @octokit/webhooks-methods.', {}),
+  docs: {
+    provider: 'GitHub',
+    url: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
+    scheme: 'HMAC-SHA256 (hex, `sha256=`) of the body, checked with @octokit/webhooks-methods',
+    headers: ['X-Hub-Signature-256', 'X-GitHub-Event', 'X-GitHub-Delivery'],
+    eventType: '`X-GitHub-Event` + `.` + body `action` when present (`pull_request.opened`); 400 without the header',
+    dedupKey: '`X-GitHub-Delivery`',
+  },
   secretHeaders: function githubSecretHeaders() {
     return [HEADER_LC, 'x-hub-signature'];
   },
+  eventTypeHeader: 'X-GitHub-Event',
+  example: {
+    options: { type: 'github', secrets: ['GITHUB-current-5b1d', 'GITHUB-previous-a0e4'] },
+    malformedSignature: 'sha1=0123456789abcdef0123456789abcdef01234567',
+  },
   create,
   sign,
-};
+});

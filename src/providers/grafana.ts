@@ -64,6 +64,12 @@ async function sign(options: VerifyOptionsBase, input: SignInput): Promise<Recor
 
 export const grafanaVerifier = defineVerifier({
   type: 'grafana',
+  kind: 'signature',
+  timestamp: { location: DEFAULT_TIMESTAMP_HEADER, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    options: { type: 'grafana', secrets: ['GRAFANA-current-4b1c', 'GRAFANA-previous-7f0e'] },
+    malformedSignature: 'sha256=0123',
+  },
   description: 'Grafana Alerting webhook contact point with HMAC signature and timestamp header: hex HMAC-SHA256 of "timestamp:body".',
   docs: {
     provider: 'Grafana Alerting',

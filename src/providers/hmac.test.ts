@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { toRequest } from './test-request.ts';
 import type { VerifyOptionsBase } from './types.ts';
 
 const BODY = '{"type":"invoice.paid","amount":4200}';

@@ -5,12 +5,13 @@
  */
 import { VerificationError } from '../errors.ts';
 import { defaultNormalize } from './default-normalize.ts';
+import { defineVerifier } from './define.ts';
 import { type HmacAlgorithm, type HmacEncoding, hmacDigest, isEncodedDigest, matchesAnySecret } from './hmac-core.ts';
 import { optionalEnum, optionalString, requiredString } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { header } from './request-fields.ts';
-import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type { SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
 const ENCODINGS: readonly HmacEncoding[] = ['hex', 'base64'];
@@ -59,12 +60,41 @@ async function sign(options: VerifyOptionsBase, input: SignInput): Promise<Recor
   return { [s.headerLc]: s.prefix + hmacDigest(s.algorithm, input.secret, [input.rawBody], s.encoding) };
 }
 
-export const hmacVerifier: VerifierType = {
+export const hmacVerifier = defineVerifier({
   type: 'hmac',
-  ...schemaOf('hmac'),
+  kind: 'signature',
+  optionsSchema: verifyOptionsSchema(
+    'hmac',
+    'Generic HMAC of the raw body in one header.',
+    {
+      header: { type: 'string', minLength: 1, description: 'Header carrying the signature, e.g. x-signature.' },
+      algorithm: { enum: ['sha1', 'sha256', 'sha512'], description: 'HMAC hash (default sha256).' },
+      encoding: { enum: ['hex', 'base64'], description: 'Signature encoding (default hex).' },
+      prefix: { type: 'string', description: 'Text before the signature in the header, e.g. "sha256=" (default none).' },
+    },
+    ['header'],
+  ),
+  docs: {
+    provider: 'generic',
+    scheme: 'HMAC of the body: `header`, `algorithm` (sha1/sha256/sha512), `encoding` (hex/base64), `prefix`',
+    headers: ['`header`'],
+    eventType: 'provider `event` expression, default body `type`',
+    dedupKey: 'provider `id` expression, default sha256 of the body',
+  },
   secretHeaders: function hmacSecretHeaders(options) {
     return [requiredString(options, 'header').toLowerCase()];
   },
+  example: {
+    options: {
+      type: 'hmac',
+      header: 'X-Signature',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      prefix: 'sha256=',
+      secrets: ['HMAC-current-6e6e', 'HMAC-previous-5f5f'],
+    },
+    malformedSignature: 'sha512=0123456789abcdef',
+  },
   create,
   sign,
-};
+});

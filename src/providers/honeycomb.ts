@@ -3,8 +3,10 @@
  * `X-Honeycomb-Webhook-Token`, checked like the `token` kind.
  * https://docs.honeycomb.io/notify/alert/webhooks/
  */
+
+import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { definePreset, withDefaults } from './preset-kit.ts';
+import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
 import { secretBlockSchema } from './scheme-kit.ts';
 import { tokenVerifier } from './token.ts';
@@ -12,24 +14,31 @@ import { tokenVerifier } from './token.ts';
 const HEADER = 'X-Honeycomb-Webhook-Token';
 const PREFIX = '';
 
-export const honeycombVerifier = definePreset({
-  type: 'honeycomb',
-  description: 'Honeycomb webhooks: Honeycomb signs nothing; a shared token in X-Honeycomb-Webhook-Token, compared in constant time.',
-  docs: {
-    provider: 'Honeycomb',
-    url: 'https://docs.honeycomb.io/notify/alert/webhooks/',
-    scheme: "no signature: the webhook's shared secret, sent as is in `X-Honeycomb-Webhook-Token`, compared in constant time",
-    headers: [HEADER],
-    eventType: 'body `status`, lower case (`triggered`, `ok`)',
-    dedupKey: 'sha256 of the raw body',
-  },
-  optionsSchema: secretBlockSchema('honeycomb', 'Honeycomb webhooks: a shared token in a header (token check; Honeycomb signs nothing).', {
-    header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
-    prefix: { type: 'string', description: 'Text before the token in the header (default "").' },
+export const honeycombVerifier = defineVerifier(
+  preset({
+    type: 'honeycomb',
+    example: { options: { type: 'honeycomb', secrets: ['HONEYCOMB-current-3a', 'HONEYCOMB-previous-4b'] } },
+    description: 'Honeycomb webhooks: Honeycomb signs nothing; a shared token in X-Honeycomb-Webhook-Token, compared in constant time.',
+    docs: {
+      provider: 'Honeycomb',
+      url: 'https://docs.honeycomb.io/notify/alert/webhooks/',
+      scheme: "no signature: the webhook's shared secret, sent as is in `X-Honeycomb-Webhook-Token`, compared in constant time",
+      headers: [HEADER],
+      eventType: 'body `status`, lower case (`triggered`, `ok`)',
+      dedupKey: 'sha256 of the raw body',
+    },
+    optionsSchema: secretBlockSchema(
+      'honeycomb',
+      'Honeycomb webhooks: a shared token in a header (token check; Honeycomb signs nothing).',
+      {
+        header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
+        prefix: { type: 'string', description: 'Text before the token in the header (default "").' },
+      },
+    ),
+    base: tokenVerifier,
+    baseOptions: (options) => withDefaults(options, { header: HEADER, prefix: PREFIX }),
+    normalize: function normalizeHoneycomb(req, body) {
+      return { eventType: (bodyString(body, 'status') ?? '').toLowerCase(), dedupKey: sha256Hex(req.rawBody) };
+    },
   }),
-  base: tokenVerifier,
-  baseOptions: (options) => withDefaults(options, { header: HEADER, prefix: PREFIX }),
-  normalize: function normalizeHoneycomb(req, body) {
-    return { eventType: (bodyString(body, 'status') ?? '').toLowerCase(), dedupKey: sha256Hex(req.rawBody) };
-  },
-});
+);

@@ -89,6 +89,16 @@ async function sign(options: VerifyOptionsBase, input: SignInput): Promise<Recor
 
 export const hubspotVerifier = defineVerifier({
   type: 'hubspot',
+  kind: 'signature',
+  timestamp: { location: TIMESTAMP, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    options: {
+      type: 'hubspot',
+      url: 'https://hooks.example.com/webhooks/hubspot',
+      secrets: ['HUBSPOT-current-6c3a', 'HUBSPOT-previous-9d2b'],
+    },
+    malformedSignature: 'not base64!',
+  },
   description: 'HubSpot v3: X-HubSpot-Signature-v3, base64 HMAC-SHA256 of method + URI + body + timestamp with the app client secret.',
   docs: {
     provider: 'HubSpot',

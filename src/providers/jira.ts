@@ -4,36 +4,45 @@
  * across retries of one delivery, so it is the dedup key.
  * https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks
  */
+
+import { defineVerifier } from './define.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { definePreset, headerValue } from './preset-kit.ts';
+import { headerValue, preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
 import { secretBlockSchema } from './scheme-kit.ts';
 
 const JIRA_PREFIX = 'jira:';
 
-export const jiraVerifier = definePreset({
-  type: 'jira',
-  description: 'Jira Cloud webhooks: X-Hub-Signature, sha256= HMAC-SHA256 (hex) of the body with the webhook secret.',
-  docs: {
-    provider: 'Jira',
-    url: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks',
-    scheme: 'HMAC-SHA256 (hex, `sha256=`) of the body with the webhook secret',
-    headers: ['X-Hub-Signature'],
-    eventType: 'body `webhookEvent` without `jira:` (`issue_updated`)',
-    dedupKey: '`X-Atlassian-Webhook-Identifier`',
-  },
-  optionsSchema: secretBlockSchema('jira', 'Jira Cloud webhooks: X-Hub-Signature (sha256=<hex HMAC-SHA256>) with the webhook secret.', {}),
-  base: hmacVerifier,
-  baseOptions: (options) => ({ ...options, header: 'X-Hub-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }),
-  normalize: function normalizeJira(req, body) {
-    const event = bodyString(body, 'webhookEvent') ?? '';
-    return {
-      eventType: event.startsWith(JIRA_PREFIX) ? event.slice(JIRA_PREFIX.length) : event,
-      dedupKey: headerValue(req, 'x-atlassian-webhook-identifier') ?? sha256Hex(req.rawBody),
-    };
-  },
-  signHeaders: function jiraHeaders(signed, input) {
-    return { ...signed, ...(input.deliveryId !== undefined ? { 'x-atlassian-webhook-identifier': input.deliveryId } : {}) };
-  },
-});
+export const jiraVerifier = defineVerifier(
+  preset({
+    type: 'jira',
+    example: { options: { type: 'jira', secrets: ['JIRA-current-1a', 'JIRA-previous-2b'] }, malformedSignature: 'sha1=0123' },
+    description: 'Jira Cloud webhooks: X-Hub-Signature, sha256= HMAC-SHA256 (hex) of the body with the webhook secret.',
+    docs: {
+      provider: 'Jira',
+      url: 'https://developer.atlassian.com/cloud/jira/platform/webhooks/#secure-admin-webhooks',
+      scheme: 'HMAC-SHA256 (hex, `sha256=`) of the body with the webhook secret',
+      headers: ['X-Hub-Signature'],
+      eventType: 'body `webhookEvent` without `jira:` (`issue_updated`)',
+      dedupKey: '`X-Atlassian-Webhook-Identifier`',
+    },
+    optionsSchema: secretBlockSchema(
+      'jira',
+      'Jira Cloud webhooks: X-Hub-Signature (sha256=<hex HMAC-SHA256>) with the webhook secret.',
+      {},
+    ),
+    base: hmacVerifier,
+    baseOptions: (options) => ({ ...options, header: 'X-Hub-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }),
+    normalize: function normalizeJira(req, body) {
+      const event = bodyString(body, 'webhookEvent') ?? '';
+      return {
+        eventType: event.startsWith(JIRA_PREFIX) ? event.slice(JIRA_PREFIX.length) : event,
+        dedupKey: headerValue(req, 'x-atlassian-webhook-identifier') ?? sha256Hex(req.rawBody),
+      };
+    },
+    signHeaders: function jiraHeaders(signed, input) {
+      return { ...signed, ...(input.deliveryId !== undefined ? { 'x-atlassian-webhook-identifier': input.deliveryId } : {}) };
+    },
+  }),
+);

@@ -65,9 +65,9 @@ describe('mailgun verifier', () => {
   it('refuses a forged signature, a replaced token, missing fields, stale and future-dated timestamps', async () => {
     const verifier = mailgunVerifier.create(options);
     const json = { 'content-type': 'application/json' };
-    expect((await refusal(verifier, request({ headers: json, body: await signedSample('forged') }))).code).toBe('SIGNATURE_INVALID');
+    expect((await refusal(verifier, request({ headers: json, body: await signedSample('forged') }))).code).toBe('CREDENTIALS_INVALID');
     const replaced = (await signedSample(SECRETS[0]!)).toString().replace(TOKEN, 'b'.repeat(50));
-    expect((await refusal(verifier, request({ headers: json, body: replaced }))).code).toBe('SIGNATURE_INVALID');
+    expect((await refusal(verifier, request({ headers: json, body: replaced }))).code).toBe('CREDENTIALS_INVALID');
     expect((await refusal(verifier, request({ headers: json, body: '{"event-data":{"event":"delivered"}}' }))).code).toBe(
       'SIGNATURE_MISSING',
     );

@@ -16,7 +16,8 @@ import { asRecord, assertFresh, secretBlockSchema, toleranceSchema, unixSecondsM
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignedRequest, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
-const FIELD = 'body signature';
+const FIELD = 'signature';
+const TIMESTAMP_FIELD = 'timestamp';
 const FORM = 'application/x-www-form-urlencoded';
 const DEFAULT_TOLERANCE_MS = 5 * 60_000;
 
@@ -60,9 +61,9 @@ function create(options: VerifyOptionsBase): Verifier {
       throw new VerificationError('SIGNATURE_MALFORMED', FIELD);
     }
     if (!matchesAnySecret(secrets, 'sha256', [fields.timestamp, fields.token], 'hex', fields.signature)) {
-      throw new VerificationError('SIGNATURE_INVALID', FIELD);
+      throw new VerificationError('CREDENTIALS_INVALID', FIELD);
     }
-    assertFresh(req.receivedAt, signedAtMs, tolerance, FIELD);
+    assertFresh(req.receivedAt, signedAtMs, tolerance, TIMESTAMP_FIELD);
   }
 
   function normalizeMailgun(req: WebhookRequest, body: unknown): Normalized {
@@ -105,6 +106,10 @@ async function signRequest(_options: VerifyOptionsBase, input: SignInput): Promi
 
 export const mailgunVerifier = defineVerifier({
   type: 'mailgun',
+  // The signature covers timestamp and token only, never the body: a credential, not a body signature.
+  kind: 'credential',
+  timestamp: { location: 'body timestamp', defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: { options: { type: 'mailgun', secrets: ['MAILGUN-signing-key-current-5b', 'MAILGUN-signing-key-previous-8c'] } },
   description: 'Mailgun webhooks: the body carries timestamp, token and signature, a hex HMAC-SHA256 of timestamp + token.',
   docs: {
     provider: 'Mailgun',

@@ -74,6 +74,11 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
 
 export const netlifyVerifier = defineVerifier({
   type: 'netlify',
+  kind: 'signature',
+  example: {
+    options: { type: 'netlify', secrets: ['NETLIFY-jws-current-0e5f', 'NETLIFY-jws-previous-3a8c'] },
+    malformedSignature: 'a.b',
+  },
   description: 'Netlify outgoing webhooks: X-Webhook-Signature, a JWS (HS256) with iss "netlify" and the sha256 of the body.',
   docs: {
     provider: 'Netlify',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toRequest } from '../../test/support/verifier-request.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { noneVerifier } from './none.ts';
-import { toRequest } from './test-request.ts';
 
 describe('none verifier', () => {
   it('accepts anything, with or without headers', async () => {

@@ -3,8 +3,10 @@
  * shared token in `Authorization: Bearer <token>` (by default) is checked like the `token` kind.
  * https://support.atlassian.com/opsgenie/docs/integrate-opsgenie-with-outgoing-webhooks/
  */
+
+import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { definePreset, withDefaults } from './preset-kit.ts';
+import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
 import { secretBlockSchema } from './scheme-kit.ts';
 import { tokenVerifier } from './token.ts';
@@ -12,25 +14,29 @@ import { tokenVerifier } from './token.ts';
 const HEADER = 'Authorization';
 const PREFIX = 'Bearer ';
 
-export const opsgenieVerifier = definePreset({
-  type: 'opsgenie',
-  description: 'Opsgenie webhooks: Opsgenie signs nothing; a shared token in Authorization ("Bearer " prefix), compared in constant time.',
-  docs: {
-    provider: 'Opsgenie',
-    url: 'https://support.atlassian.com/opsgenie/docs/integrate-opsgenie-with-outgoing-webhooks/',
-    scheme:
-      'no signature: a token set as a custom header (default `Authorization: Bearer <token>`) on the outgoing webhook, compared in constant time',
-    headers: [HEADER],
-    eventType: 'body `action` (`Create`, `Close`, `Acknowledge`)',
-    dedupKey: 'sha256 of the raw body',
-  },
-  optionsSchema: secretBlockSchema('opsgenie', 'Opsgenie webhooks: a shared token in a header (token check; Opsgenie signs nothing).', {
-    header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
-    prefix: { type: 'string', description: 'Text before the token in the header (default "Bearer ").' },
+export const opsgenieVerifier = defineVerifier(
+  preset({
+    type: 'opsgenie',
+    example: { options: { type: 'opsgenie', secrets: ['OPSGENIE-current-5c', 'OPSGENIE-previous-6d'] }, malformedSignature: 'Basic abc' },
+    description:
+      'Opsgenie webhooks: Opsgenie signs nothing; a shared token in Authorization ("Bearer " prefix), compared in constant time.',
+    docs: {
+      provider: 'Opsgenie',
+      url: 'https://support.atlassian.com/opsgenie/docs/integrate-opsgenie-with-outgoing-webhooks/',
+      scheme:
+        'no signature: a token set as a custom header (default `Authorization: Bearer <token>`) on the outgoing webhook, compared in constant time',
+      headers: [HEADER],
+      eventType: 'body `action` (`Create`, `Close`, `Acknowledge`)',
+      dedupKey: 'sha256 of the raw body',
+    },
+    optionsSchema: secretBlockSchema('opsgenie', 'Opsgenie webhooks: a shared token in a header (token check; Opsgenie signs nothing).', {
+      header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
+      prefix: { type: 'string', description: 'Text before the token in the header (default "Bearer ").' },
+    }),
+    base: tokenVerifier,
+    baseOptions: (options) => withDefaults(options, { header: HEADER, prefix: PREFIX }),
+    normalize: function normalizeOpsgenie(req, body) {
+      return { eventType: bodyString(body, 'action') ?? '', dedupKey: sha256Hex(req.rawBody) };
+    },
   }),
-  base: tokenVerifier,
-  baseOptions: (options) => withDefaults(options, { header: HEADER, prefix: PREFIX }),
-  normalize: function normalizeOpsgenie(req, body) {
-    return { eventType: bodyString(body, 'action') ?? '', dedupKey: sha256Hex(req.rawBody) };
-  },
-});
+);

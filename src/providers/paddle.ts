@@ -52,6 +52,12 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
 
 export const paddleVerifier = defineVerifier({
   type: 'paddle',
+  kind: 'signature',
+  timestamp: { location: HEADER, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    options: { type: 'paddle', secrets: ['pdl_ntfset_01PADDLEcurrent_4c2d', 'pdl_ntfset_01PADDLEprevious_8e1f'] },
+    malformedSignature: 'h1=0123',
+  },
   description: 'Paddle Billing: Paddle-Signature ts=..;h1=.., HMAC-SHA256 (hex) of "ts:body" with the destination secret key.',
   docs: {
     provider: 'Paddle',

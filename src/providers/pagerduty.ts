@@ -46,6 +46,11 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
 
 export const pagerdutyVerifier = defineVerifier({
   type: 'pagerduty',
+  kind: 'signature',
+  example: {
+    options: { type: 'pagerduty', secrets: ['PAGERDUTY-current-7d1e', 'PAGERDUTY-previous-2b9a'] },
+    malformedSignature: 'v2=0123',
+  },
   description: 'PagerDuty v3 webhooks: X-PagerDuty-Signature, a comma list of v1= HMAC-SHA256 (hex) of the body.',
   docs: {
     provider: 'PagerDuty',

@@ -3,25 +3,41 @@
  * the kind checks the request with the provider's defaults filled in, and the preset adds the
  * provider's event type, dedup key and the extra headers its signer sends.
  */
-import { defineVerifier, type VerifierDocs } from './define.ts';
-import type { HandshakeReply, Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { VerifierDocs } from './define.ts';
+import type {
+  HandshakeReply,
+  Normalized,
+  SignedTimestamp,
+  SignInput,
+  Verifier,
+  VerifierExample,
+  VerifierType,
+  VerifyOptionsBase,
+  WebhookRequest,
+} from './types.ts';
 
 export interface PresetSpec {
   readonly type: string;
   readonly description: string;
   readonly docs: VerifierDocs;
   readonly optionsSchema: Readonly<Record<string, unknown>>;
+  readonly example: VerifierExample;
+  readonly timestamp?: SignedTimestamp;
+  readonly eventTypeHeader?: string;
   /** The existing kind that checks the request. */
   readonly base: VerifierType;
   /** The preset's options as the base kind's options (provider defaults filled in). */
   readonly baseOptions: (options: VerifyOptionsBase) => VerifyOptionsBase;
   readonly normalize: (req: WebhookRequest, body: unknown) => Normalized;
   readonly handshake?: (req: WebhookRequest, body: unknown) => HandshakeReply | undefined;
+  /** The credential headers, signature first, when the provider's differ from the base kind's order. */
+  readonly secretHeaders?: (options: VerifyOptionsBase) => readonly string[];
   /** Headers the provider sends besides the credential (event name, delivery id), or renamed ones. */
   readonly signHeaders?: (signed: Record<string, string>, input: SignInput) => Record<string, string>;
 }
 
-export function definePreset(spec: PresetSpec): VerifierType {
+/** The descriptor of a preset; its module passes it to defineVerifier, as every type's module does. */
+export function preset(spec: PresetSpec): VerifierType {
   function create(options: VerifyOptionsBase): Verifier {
     const inner = spec.base.create(spec.baseOptions(options));
     return {
@@ -37,17 +53,21 @@ export function definePreset(spec: PresetSpec): VerifierType {
     return spec.signHeaders === undefined ? signed : spec.signHeaders(signed, input);
   }
 
-  return defineVerifier({
+  return {
     type: spec.type,
+    kind: spec.base.kind,
     description: spec.description,
     docs: spec.docs,
     optionsSchema: spec.optionsSchema,
+    example: spec.example,
+    ...(spec.timestamp !== undefined ? { timestamp: spec.timestamp } : {}),
+    ...(spec.eventTypeHeader !== undefined ? { eventTypeHeader: spec.eventTypeHeader } : {}),
     secretHeaders: function presetSecretHeaders(options) {
-      return spec.base.secretHeaders(spec.baseOptions(options));
+      return spec.secretHeaders?.(options) ?? spec.base.secretHeaders(spec.baseOptions(options));
     },
     create,
     sign,
-  });
+  };
 }
 
 /** Options with `header`/`prefix` defaults filled in when the user left them out. */

@@ -136,6 +136,23 @@ const publicKeySchema = {
 
 export const sendgridVerifier = defineVerifier({
   type: 'sendgrid',
+  kind: 'signature',
+  timestamp: { location: TIMESTAMP, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    // Example key pairs made for this documentation; never use them for anything real.
+    options: {
+      type: 'sendgrid',
+      publicKey: [
+        'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4tQHo3M7IafWei20JHYfwvN7SM2d9X7WM4alPdZpYryz1P2mbbNQZS5LAN2V4ffe2vy+TVcJL+3HCg0Lyd18/Q==',
+        'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE3G9rBkv72ArJmIvAOJJZVZIHTB5KtTxiLx4i2ZgVkEInDJ86sz4mdsG3eVrxDgnQCTAP3XtwS8z75cX+0TxTYQ==',
+      ],
+    },
+    signingSecrets: [
+      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgs+UF7ddxjNqE1FvJFEhFLzYMlha7vmBrnY45NoRoHZuhRANCAATi1Aejczshp9Z6LbQkdh/C83tIzZ31ftYzhqU91mlivLPU/aZts1BlLksA3ZXh997a/L5NVwkv7ccKDQvJ3Xz9',
+      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgNfRQahL5SJqLn0eUYpfOWrSWhDYnbUuqelAziZdTeNihRANCAATcb2sGS/vYCsmYi8A4kllVkgdMHkq1PGIvHiLZmBWQQicMnzqzPiZ2wbd5WvEOCdAJMA/de3BLzPvlxf7RPFNh',
+    ],
+    malformedSignature: 'not base64!',
+  },
   description: 'SendGrid Event Webhook: ECDSA P-256 signature of timestamp + body, checked with the verification (public) key.',
   docs: {
     provider: 'SendGrid',

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { providerFixture } from '../../test/support/provider-fixture.ts';
+import { fixtureFor, toRequest } from '../../test/support/verifier-request.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { sentryVerifier } from './sentry.ts';
-import { fixtureFor, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('sentry');
 

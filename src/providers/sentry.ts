@@ -5,11 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { VerificationError } from '../errors.ts';
+import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, firstSegment, header, joinEventType } from './request-fields.ts';
-import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const HEADER = 'Sentry-Hook-Signature';
 const HEADER_LC = 'sentry-hook-signature';
@@ -49,12 +50,30 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
   return headers;
 }
 
-export const sentryVerifier: VerifierType = {
+export const sentryVerifier = defineVerifier({
   type: 'sentry',
-  ...schemaOf('sentry'),
+  kind: 'signature',
+  optionsSchema: verifyOptionsSchema(
+    'sentry',
+    "Sentry integration platform: Sentry-Hook-Signature, HMAC-SHA256 (hex) with the integration's client secret.",
+    {},
+  ),
+  docs: {
+    provider: 'Sentry',
+    url: 'https://docs.sentry.io/organization/integrations/integration-platform/webhooks/',
+    scheme: "HMAC-SHA256 (hex) of the body with the integration's client secret",
+    headers: ['Sentry-Hook-Signature', 'Sentry-Hook-Resource', 'Request-ID'],
+    eventType: '`Sentry-Hook-Resource` + `.` + body `action` (`issue.created`); 400 without the header',
+    dedupKey: '`Request-ID`',
+  },
   secretHeaders: function sentrySecretHeaders() {
     return [HEADER_LC];
   },
+  eventTypeHeader: 'Sentry-Hook-Resource',
+  example: {
+    options: { type: 'sentry', secrets: ['SENTRY-current-88aa', 'SENTRY-previous-33bb'] },
+    malformedSignature: 'not-a-hex-digest',
+  },
   create,
   sign,
-};
+});

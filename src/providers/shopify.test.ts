@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { fixtureFor, toRequest } from '../../test/support/verifier-request.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { shopifyVerifier } from './shopify.ts';
-import { fixtureFor, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('shopify');
 const ORDER = '{"id":820982911946154508,"email":"jon@example.com","total_price":"199.00"}';

@@ -4,11 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { VerificationError } from '../errors.ts';
+import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { header } from './request-fields.ts';
-import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const HEADER = 'X-Shopify-Hmac-Sha256';
 const HEADER_LC = 'x-shopify-hmac-sha256';
@@ -49,12 +50,26 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
   return headers;
 }
 
-export const shopifyVerifier: VerifierType = {
+export const shopifyVerifier = defineVerifier({
   type: 'shopify',
-  ...schemaOf('shopify'),
+  kind: 'signature',
+  optionsSchema: verifyOptionsSchema('shopify', "Shopify: X-Shopify-Hmac-Sha256, base64 HMAC-SHA256 with the app's client secret.", {}),
+  docs: {
+    provider: 'Shopify',
+    url: 'https://shopify.dev/docs/apps/build/webhooks/subscribe/https',
+    scheme: "HMAC-SHA256 (base64) of the body with the app's client secret",
+    headers: ['X-Shopify-Hmac-Sha256', 'X-Shopify-Topic', 'X-Shopify-Event-Id'],
+    eventType: '`X-Shopify-Topic` (`orders/create`); 400 without the header',
+    dedupKey: '`X-Shopify-Event-Id`, else `X-Shopify-Webhook-Id`',
+  },
   secretHeaders: function shopifySecretHeaders() {
     return [HEADER_LC];
   },
+  eventTypeHeader: 'X-Shopify-Topic',
+  example: {
+    options: { type: 'shopify', secrets: ['SHOPIFY-current-12ef', 'SHOPIFY-previous-90ab'] },
+    malformedSignature: 'not base64!',
+  },
   create,
   sign,
-};
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureFor, testRequest, toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { slackVerifier } from './slack.ts';
-import { fixtureFor, testRequest, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('slack');
 

@@ -5,12 +5,13 @@
  */
 import { VerificationError } from '../errors.ts';
 import { DEFAULTS } from '../pipeline/types.ts';
+import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { tolerance as toleranceSchema, verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type { HandshakeReply, Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { HandshakeReply, Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const HEADER = 'X-Slack-Signature';
 const HEADER_LC = 'x-slack-signature';
@@ -72,12 +73,29 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
   return { [HEADER_LC]: `${PREFIX}${digest}`, [TIMESTAMP_LC]: timestamp };
 }
 
-export const slackVerifier: VerifierType = {
+export const slackVerifier = defineVerifier({
   type: 'slack',
-  ...schemaOf('slack'),
+  kind: 'signature',
+  optionsSchema: verifyOptionsSchema('slack', "Slack: X-Slack-Signature v0 over 'v0:timestamp:body' with the app's signing secret.", {
+    tolerance: toleranceSchema,
+  }),
+  docs: {
+    provider: 'Slack',
+    url: 'https://api.slack.com/authentication/verifying-requests-from-slack',
+    scheme: "HMAC-SHA256 (hex, `v0=`) of `v0:timestamp:body` with the app's signing secret; `tolerance` (default 5m)",
+    headers: ['X-Slack-Signature', 'X-Slack-Request-Timestamp'],
+    eventType: 'body `event.type`, else `type`, else `payload.type`',
+    dedupKey: 'body `event_id`, else sha256 of the body',
+    handshake: '`url_verification` with its `challenge`',
+  },
   secretHeaders: function slackSecretHeaders() {
     return [HEADER_LC];
   },
+  timestamp: { location: TIMESTAMP_HEADER, defaultToleranceMs: DEFAULTS.toleranceMs },
+  example: {
+    options: { type: 'slack', secrets: ['SLACK-current-77cc', 'SLACK-previous-44dd'], tolerance: '5m' },
+    malformedSignature: 'v1=0123',
+  },
   create,
   sign,
-};
+});

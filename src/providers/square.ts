@@ -42,6 +42,11 @@ async function sign(options: VerifyOptionsBase, input: SignInput): Promise<Recor
 
 export const squareVerifier = defineVerifier({
   type: 'square',
+  kind: 'signature',
+  example: {
+    options: { type: 'square', url: 'https://hooks.example.com/webhooks/square', secrets: ['SQUARE-current-9e4a', 'SQUARE-previous-0d7b'] },
+    malformedSignature: 'not base64!',
+  },
   description:
     "Square: x-square-hmacsha256-signature, base64 HMAC-SHA256 of notification URL + body with the subscription's signature key.",
   docs: {

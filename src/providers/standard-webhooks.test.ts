@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixtureFor, testRequest, toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { standardWebhooksVerifier } from './standard-webhooks.ts';
-import { fixtureFor, testRequest, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('standard-webhooks');
 

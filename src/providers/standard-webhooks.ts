@@ -8,11 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { SetupError, VerificationError } from '../errors.ts';
+import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { schemaOf } from './schema-of.ts';
 import { resolveSecrets } from './secrets.ts';
-import type { Normalized, SignInput, Verifier, VerifierType, VerifyOptionsBase, WebhookRequest } from './types.ts';
+import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 import { assertUtf8Body } from './utf8-body.ts';
 
 interface Brand {
@@ -42,6 +43,11 @@ function webhookFor(secret: string, index: number): Webhook {
   } catch {
     throw new SetupError(`verify.secret: standard-webhooks secret #${index + 1} (empty ones dropped) is not "whsec_" followed by base64`);
   }
+}
+
+/** A `whsec_` secret (the library's format) from readable text, for the example block. */
+function exampleSecret(seed: string): string {
+  return `whsec_${Buffer.from(seed, 'utf8').toString('base64')}`;
 }
 
 function create(options: VerifyOptionsBase): Verifier {
@@ -94,12 +100,31 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
   };
 }
 
-export const standardWebhooksVerifier: VerifierType = {
+export const standardWebhooksVerifier = defineVerifier({
   type: 'standard-webhooks',
-  ...schemaOf('standard-webhooks'),
+  kind: 'signature',
+  optionsSchema: verifyOptionsSchema(
+    'standard-webhooks',
+    'Standard Webhooks (also Svix, Clerk, Resend): webhook-id/timestamp/signature or svix-* headers; secrets are whsec_ base64.',
+    {},
+  ),
+  docs: {
+    provider: 'Standard Webhooks (Svix, Clerk, Resend)',
+    url: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+    scheme: 'HMAC-SHA256 (base64, `v1,`) of `id.timestamp.body`, checked with the standardwebhooks library; 5 min tolerance',
+    headers: ['webhook-signature', 'webhook-id', 'webhook-timestamp', 'svix-*'],
+    eventType: 'body `type`',
+    dedupKey: '`webhook-id` (or `svix-id`)',
+  },
   secretHeaders: function standardWebhooksSecretHeaders() {
     return [STANDARD.signature, SVIX.signature];
   },
+  // The library's own fixed tolerance; it is not configurable.
+  timestamp: { location: STANDARD.timestamp, defaultToleranceMs: 5 * 60_000 },
+  example: {
+    options: { type: 'standard-webhooks', secrets: [exampleSecret('SW-current-secret-9d0f'), exampleSecret('SW-previous-secret-2c7a')] },
+    malformedSignature: 'v2,c2lnbmF0dXJl',
+  },
   create,
   sign,
-};
+});

@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { providerFixture } from '../../test/support/provider-fixture.ts';
+import { fixtureFor, testRequest, toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { stripeVerifier } from './stripe.ts';
-import { fixtureFor, testRequest, toRequest } from './test-request.ts';
 
 const fx = fixtureFor('stripe');
 const SECRET = fx.secrets[0]!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { toRequest } from './test-request.ts';
 import { tokenVerifier } from './token.ts';
 
 const BEARER = { type: 'token', header: 'Authorization', prefix: 'Bearer ', secrets: ['TOKEN-one-7e7e', 'TOKEN-two-8f8f'] };

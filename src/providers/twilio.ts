@@ -154,6 +154,15 @@ async function signRequest(options: VerifyOptionsBase, input: SignInput): Promis
 
 export const twilioVerifier = defineVerifier({
   type: 'twilio',
+  kind: 'signature',
+  example: {
+    options: {
+      type: 'twilio',
+      url: 'https://hooks.example.com/webhooks/twilio',
+      secrets: ['TWILIO-auth-token-current-1a', 'TWILIO-auth-token-previous-2b'],
+    },
+    malformedSignature: 'not base64!',
+  },
   description:
     'Twilio: X-Twilio-Signature, base64 HMAC-SHA1 of the public URL + sorted form fields (JSON bodies: bodySHA256 in the query).',
   docs: {
@@ -162,7 +171,7 @@ export const twilioVerifier = defineVerifier({
     scheme:
       'HMAC-SHA1 (base64) of the public URL (`url`) + sorted form fields; JSON bodies: sha256 of the body in the `bodySHA256` query parameter',
     headers: [HEADER],
-    eventType: '`message.<MessageStatus|SmsStatus>` or `call.<CallStatus>`; JSON bodies: body `type`',
+    eventType: '`message.<MessageStatus>` (or SmsStatus) or `call.<CallStatus>`; JSON bodies: body `type`',
     dedupKey: '`I-Twilio-Idempotency-Token`, else MessageSid/CallSid + status',
   },
   optionsSchema: secretBlockSchema(

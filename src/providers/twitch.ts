@@ -49,9 +49,13 @@ function create(options: VerifyOptionsBase): Verifier {
 
   function normalizeTwitch(req: WebhookRequest, body: unknown): Normalized {
     const subscriptionType = bodyString(body, 'subscription', 'type') ?? header(req, SUBSCRIPTION_TYPE_LC) ?? '';
-    const revoked = header(req, TYPE_LC) === 'revocation';
+    const messageType = header(req, TYPE_LC);
+    // A challenge is answered, never routed; its name shows in logs and `hookgate test`.
+    let eventType = subscriptionType;
+    if (messageType === 'revocation') eventType = `revocation.${subscriptionType}`;
+    else if (messageType === 'webhook_callback_verification') eventType = messageType;
     return {
-      eventType: revoked ? `revocation.${subscriptionType}` : subscriptionType,
+      eventType,
       // Twitch resends a message with the same id: the id is the dedup key Twitch itself recommends.
       dedupKey: header(req, ID_LC) ?? '',
     };
@@ -89,6 +93,12 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
 
 export const twitchVerifier = defineVerifier({
   type: 'twitch',
+  kind: 'signature',
+  timestamp: { location: TIMESTAMP, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    options: { type: 'twitch', secrets: ['TWITCH-current-secret-2e7c', 'TWITCH-previous-secret-8b3d'] },
+    malformedSignature: 'sha1=0123',
+  },
   description: 'Twitch EventSub: Twitch-Eventsub-Message-Signature, sha256= HMAC of message id + timestamp + body; challenge answered.',
   docs: {
     provider: 'Twitch EventSub',

@@ -3,31 +3,39 @@
  * raw body: an `hmac` check with Typeform's defaults.
  * https://www.typeform.com/developers/webhooks/secure-your-webhooks/
  */
+
+import { defineVerifier } from './define.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { definePreset } from './preset-kit.ts';
+import { preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
 import { secretBlockSchema } from './scheme-kit.ts';
 
-export const typeformVerifier = definePreset({
-  type: 'typeform',
-  description: 'Typeform webhooks: Typeform-Signature, sha256= HMAC-SHA256 (base64) of the body with the webhook secret.',
-  docs: {
-    provider: 'Typeform',
-    url: 'https://www.typeform.com/developers/webhooks/secure-your-webhooks/',
-    scheme: 'HMAC-SHA256 (base64, `sha256=`) of the body with the webhook secret',
-    headers: ['Typeform-Signature'],
-    eventType: 'body `event_type` (`form_response`)',
-    dedupKey: 'body `event_id`',
-  },
-  optionsSchema: secretBlockSchema(
-    'typeform',
-    'Typeform webhooks: Typeform-Signature (sha256=<base64 HMAC-SHA256>) with the webhook secret.',
-    {},
-  ),
-  base: hmacVerifier,
-  baseOptions: (options) => ({ ...options, header: 'Typeform-Signature', algorithm: 'sha256', encoding: 'base64', prefix: 'sha256=' }),
-  normalize: function normalizeTypeform(req, body) {
-    return { eventType: bodyString(body, 'event_type') ?? '', dedupKey: bodyString(body, 'event_id') ?? sha256Hex(req.rawBody) };
-  },
-});
+export const typeformVerifier = defineVerifier(
+  preset({
+    type: 'typeform',
+    example: {
+      options: { type: 'typeform', secrets: ['TYPEFORM-current-7c', 'TYPEFORM-previous-8d'] },
+      malformedSignature: 'sha256=not base64!',
+    },
+    description: 'Typeform webhooks: Typeform-Signature, sha256= HMAC-SHA256 (base64) of the body with the webhook secret.',
+    docs: {
+      provider: 'Typeform',
+      url: 'https://www.typeform.com/developers/webhooks/secure-your-webhooks/',
+      scheme: 'HMAC-SHA256 (base64, `sha256=`) of the body with the webhook secret',
+      headers: ['Typeform-Signature'],
+      eventType: 'body `event_type` (`form_response`)',
+      dedupKey: 'body `event_id`',
+    },
+    optionsSchema: secretBlockSchema(
+      'typeform',
+      'Typeform webhooks: Typeform-Signature (sha256=<base64 HMAC-SHA256>) with the webhook secret.',
+      {},
+    ),
+    base: hmacVerifier,
+    baseOptions: (options) => ({ ...options, header: 'Typeform-Signature', algorithm: 'sha256', encoding: 'base64', prefix: 'sha256=' }),
+    normalize: function normalizeTypeform(req, body) {
+      return { eventType: bodyString(body, 'event_type') ?? '', dedupKey: bodyString(body, 'event_id') ?? sha256Hex(req.rawBody) };
+    },
+  }),
+);

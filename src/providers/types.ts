@@ -21,7 +21,7 @@ export interface WebhookRequest {
   readonly receivedAt: Date;
 }
 
-/** What the verifier derives from a verified request (spec section 2, table of event types). */
+/** What the verifier derives from a verified request: the normalized event type and the dedup key. */
 export interface Normalized {
   readonly eventType: string;
   readonly dedupKey: string;
@@ -65,34 +65,64 @@ export interface Verifier {
 }
 
 /**
- * One verifier type: its name, the JSON schema of its `verify:` options (after ${ENV}
- * interpolation), a factory, and a signer that produces the headers the provider itself would
- * send (used by `hookgate test`, `hookgate send` and the tests).
+ * One verifier type (built with defineVerifier in define.ts, one module per type in this folder).
+ * Everything that depends on the list of types derives from these fields.
  */
 export interface VerifierType<Options extends VerifyOptionsBase = VerifyOptionsBase> {
+  /** The `verify.type` value, and the folder of its samples (samples/<type>/). */
   readonly type: string;
-  readonly description: string;
+  /**
+   * What the credential covers. `signature`: a MAC or signature over the body (a mismatch is
+   * SIGNATURE_INVALID). `credential`: a shared secret or password compared as is, body not covered
+   * (CREDENTIALS_INVALID). `none`: nothing is checked.
+   */
+  readonly kind: 'signature' | 'credential' | 'none';
+  /** One line for editors (the JSON schema's description); defaults to the schema's own description. */
+  readonly description?: string;
   /** For the README's provider table (generated from the registry). */
-  readonly docs?: VerifierDocs;
+  readonly docs: VerifierDocs;
   /** JSON Schema (draft 2020-12) for the whole `verify:` object of this type, `type` included. */
   readonly optionsSchema: Readonly<Record<string, unknown>>;
-  /** Lower-case names of headers that carry a signature or credential: removed before storing or logging. */
+  /**
+   * Lower-case names of the headers that carry a signature or credential, the signature first:
+   * left out of `$headers`, of stored headers and of logs (Authorization, Cookie and
+   * Proxy-Authorization are always left out as well).
+   */
   secretHeaders(options: Options): readonly string[];
+  /**
+   * The header the normalized event type comes from (GitHub's X-GitHub-Event), as the provider
+   * spells it. A verified request without it is refused with 400 `event_type_missing`, unless the
+   * provider configures its own `event` expression.
+   */
+  readonly eventTypeHeader?: string;
+  /** Present when the scheme signs a time that must be near now (replay protection). */
+  readonly timestamp?: SignedTimestamp;
+  /** A verify block to document and test with; its secrets are examples, never real ones. */
+  readonly example: VerifierExample<Options>;
   create(options: Options): Verifier;
-  /** Headers to add to the request (signature, timestamp, event type, delivery id as the scheme has them). */
+  /**
+   * Headers the provider itself would add (signature, timestamp, event type, delivery id as the
+   * scheme has them). Used by `hookgate send`, `hookgate test` and the tests.
+   */
   sign(options: Options, input: SignInput): Promise<Record<string, string>>;
   /**
    * For schemes whose signature is not only headers (Mailgun signs fields inside the body, Twilio
    * sends form fields and adds `bodySHA256` to the URL): the whole request the provider would
-   * send. `send` and `test` use it instead of sign() when a type has it.
+   * send. `send`, `test` and the contract tests use it instead of sign() when a type has it.
    */
   signRequest?(options: Options, input: SignInput): Promise<SignedRequest>;
   /**
-   * For types verified with a public key (SendGrid, Discord): the options with a fresh throwaway
-   * key pair, and the private key that signs for them, for `hookgate test`. Types with a shared
-   * secret do without (the secret itself is replaced).
+   * A fresh random credential for `hookgate test` (CI has no real secrets) and for the contract
+   * tests' wrong-secret case: the verify block to compile and what sign() takes. When absent, a
+   * random `whsec_<base64>` string becomes the block's only `secret` (fits every HMAC and token
+   * scheme). Public-key types generate a key pair here.
    */
-  throwawayKeys?(options: Options): { readonly options: Options; readonly signingSecret: string };
+  throwawayKeys?(options: Options): ThrowawayCredential<Options>;
+  /**
+   * A bundled sample made unique before `hookgate send` posts it (a new event id in the body),
+   * so the router does not take a second send for a duplicate.
+   */
+  freshSample?(rawBody: Buffer, at: Date): Buffer;
 }
 
 /** A request as the provider sends it: its headers, its exact body and the query it adds to the URL. */
@@ -100,6 +130,36 @@ export interface SignedRequest {
   readonly headers: Record<string, string>;
   readonly rawBody: Buffer;
   readonly query?: Readonly<Record<string, string>>;
+}
+
+export interface SignedTimestamp {
+  /** Where the signed time travels, as the error names it: a header (`X-Slack-Request-Timestamp`) or `body <field>`. */
+  readonly location: string;
+  /** The tolerance when the block sets none (some types also take `verify.tolerance`). */
+  readonly defaultToleranceMs: number;
+  /**
+   * For schemes whose signed time is a body field (Linear's webhookTimestamp): the body with that
+   * field set to `at`, applied before signing by `send`, `test` and the tests.
+   */
+  stampBody?(rawBody: Buffer, at: Date): Buffer;
+}
+
+export interface VerifierExample<Options extends VerifyOptionsBase = VerifyOptionsBase> {
+  /** A complete verify block with two secrets (rotation), or none for `none`. */
+  readonly options: Options;
+  /**
+   * What sign() takes to produce a request accepted through each of the block's credentials, in
+   * order. Default: the block's secrets (`secret`, then `secrets`). Public-key types give the
+   * private keys of the block's public keys.
+   */
+  readonly signingSecrets?: readonly string[];
+  /** A signature header value of the wrong shape (SIGNATURE_MALFORMED); absent when any value is well-formed. */
+  readonly malformedSignature?: string;
+}
+
+export interface ThrowawayCredential<Options extends VerifyOptionsBase = VerifyOptionsBase> {
+  readonly options: Options;
+  readonly signingSecret: string;
 }
 
 /** Options common to every type. `secrets` entries that expanded to "" are already dropped. */

@@ -68,6 +68,12 @@ async function sign(_options: VerifyOptionsBase, input: SignInput): Promise<Reco
 
 export const zendeskVerifier = defineVerifier({
   type: 'zendesk',
+  kind: 'signature',
+  timestamp: { location: TIMESTAMP_HEADER, defaultToleranceMs: DEFAULT_TOLERANCE_MS },
+  example: {
+    options: { type: 'zendesk', secrets: ['ZENDESK-current-3c8d', 'ZENDESK-previous-6a2f'] },
+    malformedSignature: 'not base64!',
+  },
   description: 'Zendesk webhooks: X-Zendesk-Webhook-Signature, base64 HMAC-SHA256 of timestamp + body, with its timestamp header.',
   docs: {
     provider: 'Zendesk',

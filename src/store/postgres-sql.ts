@@ -12,7 +12,10 @@ export const SQL = {
   insertEvent: `
     INSERT INTO events (id, provider, event_type, dedup_key, received_at, config_sha256, headers, raw_body, status, ignored)
     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb)
-    ON CONFLICT (provider, dedup_key) DO NOTHING
+    ON CONFLICT (provider, dedup_key) DO UPDATE SET
+      event_type = EXCLUDED.event_type, received_at = EXCLUDED.received_at, config_sha256 = EXCLUDED.config_sha256,
+      headers = EXCLUDED.headers, raw_body = EXCLUDED.raw_body, status = EXCLUDED.status, ignored = EXCLUDED.ignored
+      WHERE events.status = 'ignored'
     RETURNING id`,
   findEventId: `SELECT id FROM events WHERE provider = $1 AND dedup_key = $2`,
   /** Columns of one delivery row, in the order deliveryValues() gives them. */

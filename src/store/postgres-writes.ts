@@ -33,9 +33,12 @@ function deliveryValues(event: NewEvent, delivery: NewDelivery): PgValue[] {
 }
 
 /**
- * The hot path. ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit
- * or roll back, so exactly one of two racing requests stores the event; the other then reads the
- * winner's id (READ COMMITTED: the next statement sees the commit).
+ * The hot path. ON CONFLICT waits for a concurrent insert of the same key to commit or roll
+ * back, so exactly one of two racing requests stores the event; the other then reads the
+ * winner's id (READ COMMITTED: the next statement sees the commit). An ignored event does not
+ * hold its key: the conditional DO UPDATE takes its row over (keeping its id) for a redelivery,
+ * and re-checks the condition on the locked row, so of two racing redeliveries at most one is
+ * routed once the first was accepted.
  */
 export async function insertEventRows(client: PoolClient, event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult> {
   const inserted = await client.query<{ id: string }>(SQL.insertEvent, [
@@ -50,23 +53,25 @@ export async function insertEventRows(client: PoolClient, event: NewEvent, deliv
     event.status,
     JSON.stringify(event.ignored),
   ]);
-  if (inserted.rowCount === 0) {
+  const storedId = inserted.rows[0]?.id;
+  if (storedId === undefined) {
     const existing = await client.query<{ id: string }>(SQL.findEventId, [event.provider, event.dedupKey]);
     const id = existing.rows[0]?.id;
     if (id === undefined) throw new Error(`event ${event.id} was neither stored nor found by (provider, dedup key)`);
     return { duplicate: true, eventId: id };
   }
+  const owner = { ...event, id: storedId };
   if (deliveries.length > 0) {
     const values: PgValue[] = [];
     const rows: string[] = [];
     for (const delivery of deliveries) {
       const first = values.length;
-      values.push(...deliveryValues(event, delivery));
+      values.push(...deliveryValues(owner, delivery));
       rows.push(`(${Array.from({ length: SQL.deliveryColumnCount }, (_, i) => `$${first + i + 1}`).join(', ')})`);
     }
     await client.query(`INSERT INTO deliveries ${SQL.deliveryColumns} VALUES ${rows.join(', ')}`, values);
   }
-  return { duplicate: false, eventId: event.id };
+  return { duplicate: false, eventId: storedId };
 }
 
 /** One batch of dead letters older than the cutoff, and the events they leave empty. */

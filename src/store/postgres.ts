@@ -15,6 +15,7 @@ import { resolvePostgresConfig } from './postgres-config.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import type { PgQuery, PgValue } from './postgres-params.ts';
 import { withWhere } from './postgres-params.ts';
+import { rerouteRows } from './postgres-reroute.ts';
 import type { DeliveryRow, PgEventRow } from './postgres-rows.ts';
 import { toDelivery, toEvent } from './postgres-rows.ts';
 import { SQL } from './postgres-sql.ts';
@@ -34,6 +35,8 @@ import type {
   NewDelivery,
   NewEvent,
   Page,
+  Reroute,
+  RerouteResult,
   Store,
   StoredEvent,
   TargetPause,
@@ -160,6 +163,12 @@ export class PostgresStore implements Store {
    */
   async recoverInFlight(now: number): Promise<number> {
     return this.changed(SQL.recover, [now]);
+  }
+
+  async rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null> {
+    return inTransaction(this.pool, 'read write', function rerouteInTransaction(client) {
+      return rerouteRows(client, eventId, reroute, deliveries);
+    });
   }
 
   async replay(deliveryIds: readonly string[], now: number): Promise<number> {

@@ -54,7 +54,9 @@ export function eventWhere(filter: EventFilter): SqlWhere {
 
 /**
  * Deliveries: newest first by (created_at, id); status `pending` covers in-flight ones; `since`
- * is inclusive on created_at. `onlyReplayable` narrows to delivered and dead ones (replayMatching).
+ * is inclusive on created_at. `onlyReplayable` (replayMatching) or `filter.replayable` (its dry-run
+ * listing) narrows to what a bulk replay re-queues: delivered and dead ones, without `unknown`
+ * outcomes unless the filter's reason names them.
  */
 export function deliveryWhere(filter: DeliveryFilter, options: { onlyReplayable?: boolean } = {}): SqlWhere {
   const clauses: string[] = [];
@@ -65,7 +67,14 @@ export function deliveryWhere(filter: DeliveryFilter, options: { onlyReplayable?
     clauses.push('status = @status');
     params.status = filter.status;
   }
-  if (options.onlyReplayable) clauses.push(`status IN ('delivered', 'dead')`);
+  if (options.onlyReplayable || filter.replayable) {
+    clauses.push(`status IN ('delivered', 'dead')`);
+    if (!given(filter.reason)) clauses.push(`(dead_reason IS NULL OR dead_reason <> 'unknown')`);
+  }
+  if (given(filter.reason)) {
+    clauses.push('dead_reason = @reason');
+    params.reason = filter.reason;
+  }
   if (given(filter.route)) {
     clauses.push('route = @route');
     params.route = filter.route;

@@ -56,7 +56,8 @@ export interface QueueStatsRow {
 }
 
 export interface Statements {
-  insertEvent: Stmt<Params>;
+  /** Inserts, or takes over an ignored event of the same key; no row when the key is held. */
+  insertEvent: Stmt<Params, { id: string }>;
   findEventId: Stmt<{ provider: string; dedupKey: string }, { id: string }>;
   insertDelivery: Stmt<Params>;
   claim: Stmt<{ target: string; now: number; limit: number; workerId: string; leaseExpiresAt: number }, DeliveryRow>;
@@ -95,7 +96,12 @@ export function prepareStatements(db: Database): Statements {
     insertEvent: stmt(`
       INSERT INTO events (id, provider, event_type, dedup_key, received_at, config_sha256, headers, raw_body, status, ignored)
       VALUES (@id, @provider, @eventType, @dedupKey, @receivedAt, @configSha256, @headers, @rawBody, @status, @ignored)
-      ON CONFLICT (provider, dedup_key) DO NOTHING`),
+      ON CONFLICT (provider, dedup_key) DO UPDATE SET
+        event_type = excluded.event_type, received_at = excluded.received_at,
+        config_sha256 = excluded.config_sha256, headers = excluded.headers, raw_body = excluded.raw_body,
+        status = excluded.status, ignored = excluded.ignored
+        WHERE events.status = 'ignored'
+      RETURNING id`),
     findEventId: stmt(`SELECT id FROM events WHERE provider = @provider AND dedup_key = @dedupKey`),
     insertDelivery: stmt(`
       INSERT INTO deliveries (id, event_id, provider, event_type, route, target, idempotency_key, body, status,

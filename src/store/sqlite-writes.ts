@@ -22,9 +22,13 @@ import type {
 
 export type DeliveryWithAttempts = Delivery & { readonly attempts: readonly Attempt[] };
 
-/** The hot path: one row per table, deduplicated by the UNIQUE (provider, dedup_key) key. */
+/**
+ * The hot path: one row per table, deduplicated by the UNIQUE (provider, dedup_key) key. An
+ * event that every route ignored does not hold its key: a redelivery (say, after routes.yaml was
+ * fixed) takes its row over, keeping its id, and is routed anew.
+ */
 export function insertEventRows(s: Statements, event: NewEvent, deliveries: readonly NewDelivery[]): InsertResult {
-  const inserted = s.insertEvent.run({
+  const stored = s.insertEvent.get({
     id: event.id,
     provider: event.provider,
     eventType: event.eventType,
@@ -36,7 +40,7 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
     status: event.status,
     ignored: JSON.stringify(event.ignored),
   });
-  if (inserted.changes === 0) {
+  if (stored === undefined) {
     const existing = s.findEventId.get({ provider: event.provider, dedupKey: event.dedupKey });
     if (!existing) throw new Error(`event ${event.id} was neither stored nor found by (provider, dedup key)`);
     return { duplicate: true, eventId: existing.id };
@@ -44,7 +48,7 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
   for (const delivery of deliveries) {
     s.insertDelivery.run({
       id: delivery.id,
-      eventId: event.id,
+      eventId: stored.id,
       provider: event.provider,
       eventType: event.eventType,
       route: delivery.route,
@@ -59,7 +63,7 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
       createdAt: event.receivedAt,
     });
   }
-  return { duplicate: false, eventId: event.id };
+  return { duplicate: false, eventId: stored.id };
 }
 
 export function claimRows(s: Statements, request: ClaimRequest): DeliveryRow[] {

@@ -16,6 +16,7 @@ import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
+import { rerouteRows } from './sqlite-reroute.ts';
 import type { DeliveryRow, EventRow } from './sqlite-rows.ts';
 import { toDelivery, toEvent } from './sqlite-rows.ts';
 import type { Statements } from './sqlite-statements.ts';
@@ -34,6 +35,8 @@ import type {
   NewDelivery,
   NewEvent,
   Page,
+  Reroute,
+  RerouteResult,
   Store,
   StoredEvent,
   TargetPause,
@@ -177,6 +180,13 @@ export class SqliteStore implements Store {
     const recovered = this.p.s.recover.run({ now }).changes;
     await this.durable();
     return recovered;
+  }
+
+  async rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null> {
+    this.group.flush();
+    const result = this.db.transaction(rerouteRows).immediate(this.db, eventId, reroute, deliveries);
+    await this.durable();
+    return result;
   }
 
   async replay(deliveryIds: readonly string[], now: number): Promise<number> {

@@ -6,7 +6,8 @@
 export type EventStatus = 'accepted' | 'ignored';
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
 /** Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision. */
-export type DeadReason = 'rejected' | 'exhausted' | 'unknown' | 'map_error' | 'target_missing';
+export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing'] as const;
+export type DeadReason = (typeof DEAD_REASONS)[number];
 export type AttemptOutcome = 'success' | 'retry' | 'dead' | 'unknown';
 
 export interface IgnoredReason {
@@ -129,12 +130,33 @@ export interface EventFilter {
   readonly cursor?: string;
 }
 
+export interface Reroute {
+  readonly configSha256: string;
+  /** The reasons of the routes that did not match (stored as on ingest). */
+  readonly ignored: readonly IgnoredReason[];
+  /** Creation time of the new deliveries. */
+  readonly now: number;
+}
+
+export interface RerouteResult {
+  /** Ids of the deliveries added; a (route, target) the event had already is skipped. */
+  readonly added: readonly string[];
+  readonly status: EventStatus;
+}
+
 export interface DeliveryFilter {
   /** `pending` here also covers in-flight deliveries. */
   readonly status?: 'pending' | 'delivered' | 'dead';
   readonly route?: string;
   readonly target?: string;
   readonly since?: number;
+  /** Dead reason (`unknown`, `exhausted`, ...). */
+  readonly reason?: string;
+  /**
+   * Only what a bulk replay would re-queue: delivered and dead deliveries, leaving `unknown`
+   * outcomes out unless `reason` names them (a routine run may already have started).
+   */
+  readonly replayable?: boolean;
   readonly limit?: number;
   readonly cursor?: string;
 }
@@ -179,6 +201,12 @@ export interface Store {
    * Resolves only after the commit is durable. Two concurrent calls with the same key store once.
    */
   insertEvent(event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult>;
+  /**
+   * Route a stored event again (admin reroute): adds the deliveries whose (route, target) the
+   * event does not have yet, in one transaction, and records the config and reasons it was routed
+   * under. The event becomes `accepted` once it has any delivery. Null when there is no such event.
+   */
+  rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null>;
   /** Targets that have pending deliveries due at `now` (nextAttemptAt <= now). */
   dueTargets(now: number): Promise<string[]>;
   /** Earliest nextAttemptAt among pending deliveries, or null: lets the worker sleep precisely. */

@@ -91,6 +91,14 @@ describe('buildRequest', () => {
     }
   });
 
+  it('linear: writes the signing time into webhookTimestamp, so valid passes and stale is refused as stale', async () => {
+    const valid = await build({ type: 'linear' }, 'valid');
+    expect(await verdict(valid.verifier, valid.req)).toBe('ok');
+    expect(JSON.parse(valid.req.rawBody.toString('utf8'))).toMatchObject({ id: 'evt_1', webhookTimestamp: expect.any(Number) });
+    const stale = await build({ type: 'linear' }, 'stale');
+    expect(await verdict(stale.verifier, stale.req)).toBe('TIMESTAMP_OUT_OF_TOLERANCE');
+  });
+
   it('signature: stale is a case error for a scheme that checks no timestamp', async () => {
     await expect(build({ type: 'github' }, 'stale')).rejects.toThrow(CaseError);
     await expect(build({ type: 'github' }, 'stale')).rejects.toThrow(/type github\) does not check a signed timestamp/);

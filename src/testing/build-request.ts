@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { VerificationError } from '../errors.ts';
-import { secretHeadersFor, signFor } from '../providers/registry.ts';
+import { requireVerifierType, secretHeadersFor, signRequestFor } from '../providers/registry.ts';
 import type { SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from '../providers/types.ts';
 import { CaseError } from './case-error.ts';
 import type { TestCase } from './types.ts';
@@ -28,32 +28,43 @@ export interface BuildRequestInput {
 }
 
 export async function buildRequest(input: BuildRequestInput): Promise<WebhookRequest> {
-  const { testCase, providerName, options, rawBody, receivedAt } = input;
+  const { testCase, providerName, options, receivedAt } = input;
   const mode = testCase.signature;
   if (input.secret === undefined && mode !== 'valid') {
     throw new CaseError(`signature: ${mode} needs a verifier with a secret; provider "${providerName}" has type ${options.type}`);
   }
   const eventType = eventTypeOf(testCase);
+  const signedAt = mode === 'stale' ? new Date(receivedAt.getTime() - STALE_BY_MS) : receivedAt;
+  // Schemes that sign a time carried in the body (Linear) get the signing time written in.
+  const rawBody = requireVerifierType(options.type).timestamp?.stampBody?.(input.rawBody, signedAt) ?? input.rawBody;
   const sign: SignInput = {
     rawBody,
     secret: mode === 'invalid' ? input.wrongSecret : (input.secret ?? ''),
-    timestamp: mode === 'stale' ? new Date(receivedAt.getTime() - STALE_BY_MS) : receivedAt,
-    deliveryId: stableDeliveryId(providerName, rawBody),
+    timestamp: signedAt,
+    deliveryId: stableDeliveryId(providerName, input.rawBody),
     ...(eventType !== undefined ? { eventType } : {}),
   };
-  let generated = lowerKeys(await signFor(options, sign));
+  let signed = await signRequestFor(options, sign);
+  let generated = lowerKeys(signed.headers);
   const givenId = givenDeliveryId(generated, sign.deliveryId!, testCase.headers);
   // A case that names the delivery id (to provoke a duplicate, say) is signed with it, since some
   // schemes (Standard Webhooks) sign the id too.
-  if (givenId !== undefined) generated = lowerKeys(await signFor(options, { ...sign, deliveryId: givenId }));
+  if (givenId !== undefined) {
+    signed = await signRequestFor(options, { ...sign, deliveryId: givenId });
+    generated = lowerKeys(signed.headers);
+  }
   if (mode === 'missing') {
     for (const name of secretHeadersFor(options)) delete generated[name.toLowerCase()];
   }
+  // Schemes that sign the URL (Twilio's bodySHA256) add to the query; the case's own query wins.
+  const query = { ...signed.query, ...testCase.query };
+  const search = new URLSearchParams(query).toString();
   const req: WebhookRequest = {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...generated, ...testCase.headers },
-    query: { ...testCase.query },
-    rawBody,
+    query,
+    url: `/webhooks/${providerName}${search === '' ? '' : `?${search}`}`,
+    rawBody: signed.rawBody,
     receivedAt,
   };
   if (mode === 'stale') await assertStaleIsRefused(input.verifier, req, providerName, options.type);

@@ -53,7 +53,7 @@ async function observe(testCase: TestCase, config: CompiledConfig, secrets: Thro
     options: provider.options,
     verifier: provider.verifier,
     secret: secrets.secretOf(provider.name),
-    wrongSecret: secrets.wrongSecret,
+    wrongSecret: secrets.wrongSecretOf(provider.name),
     rawBody: rawBodyOf(testCase),
     receivedAt: new Date(),
   });

@@ -108,8 +108,32 @@ export function insertContract({ store }: ContractContext): void {
       expect(await store().insertEvent(event, [])).toEqual({ duplicate: false, eventId: event.id });
       const got = await store().getEvent(event.id);
       expect(got).toMatchObject({ status: 'ignored', ignored, deliveries: [] });
-      // An ignored event still takes its dedup key.
-      expect((await store().insertEvent(anEvent({ dedupKey: event.dedupKey }), [])).duplicate).toBe(true);
+    });
+
+    it('lets a redelivery of an ignored event take its key over and be routed anew, keeping its id', async () => {
+      const event = anEvent({ status: 'ignored', ignored: [{ route: 'r', reason: 'filter returned false' }] });
+      await store().insertEvent(event, []);
+      // The provider sends it again after routes.yaml was fixed: this time a route matches.
+      const again = anEvent({ dedupKey: event.dedupKey, status: 'accepted', ignored: [], configSha256: 'b'.repeat(64) });
+      const delivery = aDelivery();
+      expect(await store().insertEvent(again, [delivery])).toEqual({ duplicate: false, eventId: event.id });
+      const got = await store().getEvent(event.id);
+      expect(got).toMatchObject({ status: 'accepted', ignored: [], configSha256: 'b'.repeat(64) });
+      expect(got?.deliveries.map((d) => d.id)).toEqual([delivery.id]);
+      expect(await store().getEvent(again.id)).toBeNull();
+      // Accepted now: the key is held, and a third copy is a duplicate that writes nothing.
+      const third = aDelivery();
+      expect(await store().insertEvent(anEvent({ dedupKey: event.dedupKey }), [third])).toEqual({ duplicate: true, eventId: event.id });
+      expect(await store().getDelivery(third.id)).toBeNull();
+    });
+
+    it('routes concurrent redeliveries of an ignored event exactly once', async () => {
+      const event = anEvent({ status: 'ignored' });
+      await store().insertEvent(event, []);
+      const copies = Array.from({ length: 6 }, () => anEvent({ dedupKey: event.dedupKey, status: 'accepted' }));
+      const results = await Promise.all(copies.map((copy) => store().insertEvent(copy, [aDelivery()])));
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect((await store().getEvent(event.id))?.deliveries).toHaveLength(1);
     });
 
     it('writes nothing when any part of the insert fails', async () => {

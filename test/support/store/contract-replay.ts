@@ -90,6 +90,27 @@ export function replayContract({ store }: ContractContext): void {
       expect(await store().replayMatching({ status: 'dead', route: 'r1' }, T0 + 2, true)).toBe(0);
     });
 
+    it('leaves unknown outcomes out of a bulk replay unless the reason names them', async () => {
+      const unknown = await deadDelivery(store(), { route: 'r', target: 't' }, 'unknown');
+      const exhausted = await deadDelivery(store(), { route: 'r', target: 't' }, 'exhausted');
+
+      // The dry-run listing and the count agree, and neither includes the unknown outcome.
+      expect(await store().replayMatching({ status: 'dead' }, T0 + 1, true)).toBe(1);
+      const listed = await store().listDeliveries({ status: 'dead', replayable: true });
+      expect(listed.items.map((d) => d.id)).toEqual([exhausted]);
+      expect(await store().replayMatching({ status: 'dead', reason: 'exhausted' }, T0 + 1, true)).toBe(1);
+
+      expect(await store().replayMatching({ status: 'dead' }, T0 + 1, false)).toBe(1);
+      expect(await store().getDelivery(unknown)).toMatchObject({ status: 'dead', deadReason: 'unknown' });
+      expect(await store().getDelivery(exhausted)).toMatchObject({ status: 'pending' });
+
+      // Named explicitly, a person decided: the unknown outcome is re-queued.
+      const named = await store().listDeliveries({ status: 'dead', reason: 'unknown', replayable: true });
+      expect(named.items.map((d) => d.id)).toEqual([unknown]);
+      expect(await store().replayMatching({ status: 'dead', reason: 'unknown' }, T0 + 2, false)).toBe(1);
+      expect(await store().getDelivery(unknown)).toMatchObject({ status: 'pending', deadReason: null });
+    });
+
     it('filters on creation time with since (inclusive)', async () => {
       const [oldOne] = await seedDeliveries(store(), [{ status: 'dead', deadReason: 'exhausted' }], { receivedAt: T0 - 10 });
       const [newOne] = await seedDeliveries(store(), [{ status: 'dead', deadReason: 'exhausted' }], { receivedAt: T0 });

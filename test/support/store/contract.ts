@@ -14,6 +14,7 @@ import { pauseContract } from './contract-pause.ts';
 import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
+import { rerouteContract } from './contract-reroute.ts';
 
 export interface ContractContext {
   /** The store of the running test. */
@@ -46,6 +47,7 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     claimContract(ctx);
     completeContract(ctx);
     replayContract(ctx);
+    rerouteContract(ctx);
     queueContract(ctx);
     listContract(ctx);
     purgeContract(ctx);

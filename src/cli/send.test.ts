@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toRequest } from '../../test/support/verifier-request.ts';
+import { createVerifier } from '../providers/registry.ts';
+import { bundledSample, planSend } from './send.ts';
+
+const SECRETS = { GH: 'gh-send-secret', ST: 'whsec_send-secret', LIN: 'lin_wh_send-secret', SE: 'sentry-send-secret' };
+let dir: string;
+let config: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'hookgate-send-'));
+  config = path.join(dir, 'routes.yaml');
+  writeFileSync(
+    config,
+    [
+      'version: 1',
+      'providers:',
+      '  gh: { verify: { type: github, secret: "${SEND_GH}" } }',
+      '  st: { verify: { type: stripe, secret: "${SEND_ST}" } }',
+      '  lin: { verify: { type: linear, secret: "${SEND_LIN}" } }',
+      '  se: { verify: { type: sentry, secret: "${SEND_SE}" } }',
+      'targets:',
+      '  sink: { url: "http://127.0.0.1:9/x" }',
+      'routes:',
+      '  - { name: r, from: gh, to: sink }',
+      '',
+    ].join('\n'),
+  );
+  process.env.SEND_GH = SECRETS.GH;
+  process.env.SEND_ST = SECRETS.ST;
+  process.env.SEND_LIN = SECRETS.LIN;
+  process.env.SEND_SE = SECRETS.SE;
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const name of ['SEND_GH', 'SEND_ST', 'SEND_LIN', 'SEND_SE']) delete process.env[name];
+});
+
+async function verifies(type: string, secret: string, headers: Record<string, string>, body: Buffer): Promise<void> {
+  await createVerifier({ type, secret }).verify(toRequest(headers, body));
+}
+
+describe('hookgate send', () => {
+  it('github --event: sends the bundled sample signed, with X-GitHub-Event and X-GitHub-Delivery', async () => {
+    const plan = await planSend('gh', undefined, { config, header: [], event: 'pull_request.opened' });
+    expect(plan.url).toBe('http://127.0.0.1:8787/webhooks/gh');
+    expect(plan.headers['x-github-event']).toBe('pull_request');
+    expect(plan.headers['x-github-delivery']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(plan.body.toString('utf8'))).toMatchObject({ action: 'opened', pull_request: expect.any(Object) });
+    await expect(verifies('github', SECRETS.GH, plan.headers, plan.body)).resolves.toBeUndefined();
+  });
+
+  it('sentry --event: sets Sentry-Hook-Resource from the event', async () => {
+    const plan = await planSend('se', undefined, { config, header: [], event: 'issue.created' });
+    expect(plan.headers['sentry-hook-resource']).toBe('issue');
+    await expect(verifies('sentry', SECRETS.SE, plan.headers, plan.body)).resolves.toBeUndefined();
+  });
+
+  it('github with a payload file and no event type is refused, naming X-GitHub-Event and both ways to give it', async () => {
+    const file = path.join(dir, 'payload.json');
+    writeFileSync(file, '{"action":"opened"}');
+    await expect(planSend('gh', file, { config, header: [] })).rejects.toThrow(
+      'provider "gh" (type github) names its events in X-GitHub-Event: give --event TYPE, or --header X-GitHub-Event:<value>',
+    );
+    const withEvent = await planSend('gh', file, { config, header: [], event: 'issues.opened' });
+    expect(withEvent.headers['x-github-event']).toBe('issues');
+    expect(withEvent.body.toString()).toBe('{"action":"opened"}');
+    const withHeader = await planSend('gh', file, { config, header: ['X-GitHub-Event: push'] });
+    expect(withHeader.headers['x-github-event']).toBe('push');
+  });
+
+  it('stripe --event: each send gets a new event id, so the router does not call the second a duplicate', async () => {
+    const first = await planSend('st', undefined, { config, header: [], event: 'customer.subscription.created' });
+    const second = await planSend('st', undefined, { config, header: [], event: 'customer.subscription.created' });
+    const id = (b: Buffer) => (JSON.parse(b.toString('utf8')) as { id: string }).id;
+    expect(id(first.body)).toMatch(/^evt_[0-9a-f]{24}$/);
+    expect(id(first.body)).not.toBe(id(second.body));
+    await expect(verifies('stripe', SECRETS.ST, first.headers, first.body)).resolves.toBeUndefined();
+  });
+
+  it('linear --event: writes the signing time into webhookTimestamp, so the bundled sample is not stale', async () => {
+    const before = Date.now();
+    const plan = await planSend('lin', undefined, { config, header: [], event: 'Issue.create' });
+    const stamped = (JSON.parse(plan.body.toString('utf8')) as { webhookTimestamp: number }).webhookTimestamp;
+    expect(stamped).toBeGreaterThanOrEqual(before);
+    expect(stamped).toBeLessThanOrEqual(Date.now());
+    await expect(verifies('linear', SECRETS.LIN, plan.headers, plan.body)).resolves.toBeUndefined();
+  });
+
+  it('names the samples it has when the event has none', () => {
+    expect(() => bundledSample('github', 'pull_request.closed')).toThrow(
+      /no bundled github sample for "pull_request.closed" \(have: .*pull_request.opened/,
+    );
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Route a stored event again through the current config, as if it had just arrived but without
+ * a second signature check (it was verified when it was received): for an event every route
+ * ignored before a fix to routes.yaml, or one that should now reach a route added since. Only
+ * the (route, target) pairs the event does not have yet get a delivery, so a reroute never sends
+ * what was already sent, and a routine it already fired is not fired again.
+ */
+import type { Logger } from 'pino';
+import { HookgateError } from '../errors.ts';
+import type { EventFilter, IgnoredReason, Store, StoredEvent } from '../store/types.ts';
+import { evaluateRoutes, type PlannedDelivery } from './evaluate.ts';
+import { toNewDeliveries } from './new-deliveries.ts';
+import { parseBody } from './parse-body.ts';
+import type { CompiledConfig } from './types.ts';
+
+export interface RerouteContext {
+  readonly config: CompiledConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** Called when pending deliveries were added (wakes the delivery worker). */
+  readonly onStored?: () => void;
+}
+
+interface RerouteBase {
+  readonly eventId: string;
+  readonly provider: string;
+  readonly eventType: string;
+  readonly dedupKey: string;
+}
+
+export type RerouteOutcome =
+  | (RerouteBase & { readonly kind: 'accepted'; readonly added: readonly PlannedDelivery[]; readonly ignored: readonly IgnoredReason[] })
+  | (RerouteBase & { readonly kind: 'ignored'; readonly ignored: readonly IgnoredReason[] })
+  | { readonly kind: 'not_found'; readonly eventId: string }
+  | { readonly kind: 'unroutable'; readonly eventId: string; readonly error: HookgateError };
+
+export async function rerouteStoredEvent(ctx: RerouteContext, event: StoredEvent): Promise<RerouteOutcome> {
+  const { config, store, logger } = ctx;
+  const base: RerouteBase = { eventId: event.id, provider: event.provider, eventType: event.eventType, dedupKey: event.dedupKey };
+  if (!config.providers.has(event.provider)) {
+    return { kind: 'unroutable', eventId: event.id, error: new HookgateError('UNKNOWN_PROVIDER', `no provider named "${event.provider}"`) };
+  }
+  let body: unknown;
+  try {
+    body = parseBody(event.rawBody, event.headers['content-type']);
+  } catch (err) {
+    if (err instanceof HookgateError) return { kind: 'unroutable', eventId: event.id, error: err };
+    throw err;
+  }
+  const routes = config.routesByProvider.get(event.provider) ?? [];
+  const evaluation = await evaluateRoutes(routes, config, {
+    body,
+    provider: event.provider,
+    eventType: event.eventType,
+    dedupKey: event.dedupKey,
+    // The query string is not stored; the stored headers hold no credentials.
+    req: { method: 'POST', headers: event.headers, query: {}, rawBody: event.rawBody, receivedAt: new Date(event.receivedAt) },
+  });
+  const now = ctx.now?.() ?? Date.now();
+  const planned = toNewDeliveries(evaluation.deliveries, now);
+  const result = await store.rerouteEvent(
+    event.id,
+    { configSha256: config.sha256, ignored: planned.length > 0 ? evaluation.filteredOut : evaluation.ignored, now },
+    planned,
+  );
+  if (result === null) return { kind: 'not_found', eventId: event.id };
+  const added = evaluation.deliveries.filter((d) => result.added.includes(d.deliveryId));
+  if (added.some((d) => d.error === null)) ctx.onStored?.();
+  logger.info(
+    { ...base, outcome: result.status, added: added.map((d) => ({ id: d.deliveryId, route: d.route, target: d.target })) },
+    'event rerouted',
+  );
+  if (result.status === 'accepted') return { kind: 'accepted', ...base, added, ignored: evaluation.ignored };
+  return { kind: 'ignored', ...base, ignored: evaluation.ignored };
+}
+
+/** The answer of a reroute, shaped like the ingress answer for the same outcome. */
+export function rerouteReply(outcome: RerouteOutcome): { status: number; body: Record<string, unknown> } {
+  switch (outcome.kind) {
+    case 'accepted':
+      return { status: 202, body: { status: 'accepted', id: outcome.dedupKey, deliveries: outcome.added.length } };
+    case 'ignored':
+      return { status: 200, body: { status: 'ignored', id: outcome.dedupKey, ignored: outcome.ignored } };
+    case 'not_found':
+      return { status: 404, body: { error: `no event with id "${outcome.eventId}"`, code: 'not_found' } };
+    case 'unroutable':
+      return { status: 422, body: { error: outcome.error.message, code: outcome.error.code.toLowerCase() } };
+  }
+}
+
+/** At most this many events per bulk reroute: a larger set is done in several calls (with `since`). */
+export const BULK_REROUTE_CAP = 5_000;
+
+export interface BulkRerouteResult {
+  /** Events matching the filter (up to the cap). */
+  readonly matched: readonly StoredEvent[];
+  /** True when more events match than the cap allowed. */
+  readonly truncated: boolean;
+  /** Per event, when not a dry run. */
+  readonly outcomes: readonly RerouteOutcome[];
+}
+
+/** Reroute every stored event the filter matches (oldest first), or only list them on a dry run. */
+export async function rerouteMatching(ctx: RerouteContext, filter: EventFilter, dryRun: boolean): Promise<BulkRerouteResult> {
+  const matched: StoredEvent[] = [];
+  let cursor: string | undefined;
+  let truncated = false;
+  do {
+    const page = await ctx.store.listEvents({ ...filter, limit: 500, ...(cursor ? { cursor } : {}) });
+    for (const event of page.items) {
+      if (matched.length === BULK_REROUTE_CAP) {
+        truncated = true;
+        break;
+      }
+      matched.push(event);
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && !truncated);
+  // Oldest first, so deliveries are created (and sent) in arrival order.
+  matched.reverse();
+  if (dryRun) return { matched, truncated, outcomes: [] };
+  const outcomes: RerouteOutcome[] = [];
+  for (const event of matched) outcomes.push(await rerouteStoredEvent(ctx, event));
+  return { matched, truncated, outcomes };
+}
