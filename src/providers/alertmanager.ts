@@ -6,9 +6,10 @@
 
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
+
 import { tokenVerifier } from './token.ts';
 
 const HEADER = 'Authorization';
@@ -32,7 +33,7 @@ export const alertmanagerVerifier = defineVerifier(
       eventType: 'body `status` (`firing`, `resolved`)',
       dedupKey: 'sha256 of the raw body (a repeated notification of the same group is a duplicate)',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'alertmanager',
       'Alertmanager webhooks: a shared token in a header (token check; Alertmanager signs nothing).',
       {

@@ -8,8 +8,8 @@
 import { defineVerifier } from './define.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { headerValue, preset } from './preset-kit.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
 
 export const bitbucketVerifier = defineVerifier(
   preset({
@@ -28,7 +28,7 @@ export const bitbucketVerifier = defineVerifier(
       eventType: '`X-Event-Key` with `:` as `.` (`pullrequest.created`)',
       dedupKey: '`X-Request-UUID`',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'bitbucket',
       'Bitbucket Cloud webhooks: X-Hub-Signature (sha256=<hex HMAC-SHA256>) with the webhook secret.',
       {},

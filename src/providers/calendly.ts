@@ -3,12 +3,14 @@
  * `t.body` with the webhook signing key. Calendly suggests a tolerance of three minutes.
  * https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures
  */
+
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { assertFresh, secretBlockSchema, signatureItems, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
+import { assertFresh, signatureItems, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -72,7 +74,7 @@ export const calendlyVerifier = defineVerifier({
     eventType: 'body `event` (`invitee.created`)',
     dedupKey: 'body `event` + `:` + `payload.uri`',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'calendly',
     'Calendly: Calendly-Webhook-Signature (t=<unix>,v1=<hex HMAC-SHA256 of "t.body">) with the webhook signing key.',
     { tolerance: toleranceSchema('3m') },

@@ -6,9 +6,10 @@
 
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
+
 import { tokenVerifier } from './token.ts';
 
 const HEADER = 'cf-webhook-auth';
@@ -27,7 +28,7 @@ export const cloudflareVerifier = defineVerifier(
       eventType: 'body `alert_type` (`universal_ssl_event_type`)',
       dedupKey: 'sha256 of the raw body',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'cloudflare',
       'Cloudflare webhooks: a shared token in a header (token check; Cloudflare signs nothing).',
       {

@@ -6,9 +6,10 @@
 
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
+
 import { tokenVerifier } from './token.ts';
 
 const HEADER = 'Authorization';
@@ -28,7 +29,7 @@ export const datadogVerifier = defineVerifier(
       eventType: "body `event_type` (the default payload's `$EVENT_TYPE`)",
       dedupKey: 'body `id` (`$ID`), else sha256 of the raw body',
     },
-    optionsSchema: secretBlockSchema('datadog', 'Datadog webhooks: a shared token in a header (token check; Datadog signs nothing).', {
+    optionsSchema: verifyOptionsSchema('datadog', 'Datadog webhooks: a shared token in a header (token check; Datadog signs nothing).', {
       header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
       prefix: { type: 'string', description: 'Text before the token in the header (default "Bearer ").' },
     }),

@@ -6,6 +6,7 @@
  * `{"type":1}`, a webhook-event PING with 204.
  * https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers
  */
+
 import {
   createPrivateKey,
   createPublicKey,
@@ -18,8 +19,9 @@ import { type ErrorCode, SetupError, VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { secret } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { asRecord, SECRET_SCHEMA, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
+import { asRecord, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
 import type { HandshakeReply, Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const SIGNATURE = 'X-Signature-Ed25519';
@@ -181,7 +183,7 @@ export const discordVerifier = defineVerifier({
         ],
       },
       secret: {
-        ...SECRET_SCHEMA,
+        ...secret,
         description: 'Optional: the matching private key, only for `hookgate send` (the router never needs it).',
       },
       tolerance: toleranceSchema('5m'),

@@ -6,9 +6,10 @@
 
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { headerValue, preset, withDefaults } from './preset-kit.ts';
 import { bodyString, joinEventType } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
+
 import { tokenVerifier } from './token.ts';
 
 const HEADER = 'X-Gitlab-Token';
@@ -40,7 +41,7 @@ export const gitlabVerifier = defineVerifier(
       eventType: 'body `object_kind` + `.` + `object_attributes.action` when present (`merge_request.open`)',
       dedupKey: '`Idempotency-Key`, else `X-Gitlab-Event-UUID`',
     },
-    optionsSchema: secretBlockSchema('gitlab', 'GitLab webhooks: the secret token in X-Gitlab-Token (token check).', {
+    optionsSchema: verifyOptionsSchema('gitlab', 'GitLab webhooks: the secret token in X-Gitlab-Token (token check).', {
       header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
       prefix: { type: 'string', description: 'Text before the token in the header (default none).' },
     }),

@@ -6,12 +6,14 @@
  * otherwise. Without a timestamp header Grafana signs the body alone: use `hmac` for that.
  * https://grafana.com/docs/grafana/latest/alerting/configure-notifications/manage-contact-points/integrations/webhook-notifier/
  */
+
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { optionalString, toleranceMs } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { assertFresh, secretBlockSchema, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
+import { assertFresh, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -79,7 +81,7 @@ export const grafanaVerifier = defineVerifier({
     eventType: 'body `status` (`firing`, `resolved`)',
     dedupKey: 'sha256 of the raw body',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'grafana',
     'Grafana Alerting webhook with HMAC signature: hex HMAC-SHA256 of "timestamp:body" with the contact point secret.',
     {

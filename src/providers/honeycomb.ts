@@ -6,9 +6,10 @@
 
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
+
 import { tokenVerifier } from './token.ts';
 
 const HEADER = 'X-Honeycomb-Webhook-Token';
@@ -27,7 +28,7 @@ export const honeycombVerifier = defineVerifier(
       eventType: 'body `status`, lower case (`triggered`, `ok`)',
       dedupKey: 'sha256 of the raw body',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'honeycomb',
       'Honeycomb webhooks: a shared token in a header (token check; Honeycomb signs nothing).',
       {

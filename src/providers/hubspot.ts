@@ -5,12 +5,14 @@
  * first. HubSpot asks receivers to refuse timestamps older than 5 minutes.
  * https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests
  */
+
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { requiredString, toleranceMs } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { header } from './request-fields.ts';
-import { asRecord, assertFresh, publicUrl, secretBlockSchema, stripQuery, toleranceSchema, URL_SCHEMA } from './scheme-kit.ts';
+import { asRecord, assertFresh, publicUrl, stripQuery, toleranceSchema, URL_SCHEMA } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -108,7 +110,7 @@ export const hubspotVerifier = defineVerifier({
     eventType: 'body `[].subscriptionType` (`contact.creation`; `batch` when a batch mixes types)',
     dedupKey: 'body `[0].eventId` for a single event, else sha256 of the raw body',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'hubspot',
     'HubSpot webhooks, signature v3: X-HubSpot-Signature-v3 with the app client secret; `url` is the target URL set in the app.',
     { url: URL_SCHEMA, tolerance: toleranceSchema('5m') },

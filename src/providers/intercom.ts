@@ -7,9 +7,9 @@
 import { defineVerifier } from './define.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
 
 export const intercomVerifier = defineVerifier(
   preset({
@@ -24,7 +24,7 @@ export const intercomVerifier = defineVerifier(
       eventType: 'body `topic` (`conversation.user.created`)',
       dedupKey: 'body `id` (the notification id)',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'intercom',
       "Intercom webhooks: X-Hub-Signature (sha1=<hex HMAC-SHA1>) with the app's client secret.",
       {},

@@ -8,9 +8,9 @@
 import { defineVerifier } from './define.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { headerValue, preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
 
 const JIRA_PREFIX = 'jira:';
 
@@ -27,7 +27,7 @@ export const jiraVerifier = defineVerifier(
       eventType: 'body `webhookEvent` without `jira:` (`issue_updated`)',
       dedupKey: '`X-Atlassian-Webhook-Identifier`',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'jira',
       'Jira Cloud webhooks: X-Hub-Signature (sha256=<hex HMAC-SHA256>) with the webhook secret.',
       {},

@@ -6,13 +6,15 @@
  * read: configure those routes to post form-encoded or JSON.
  * https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks
  */
+
 import { randomBytes } from 'node:crypto';
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString } from './request-fields.ts';
-import { asRecord, assertFresh, secretBlockSchema, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
+import { asRecord, assertFresh, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignedRequest, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -120,7 +122,7 @@ export const mailgunVerifier = defineVerifier({
     eventType: 'body `event-data.event` (`delivered`)',
     dedupKey: 'body `event-data.id`, else the signature token',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'mailgun',
     'Mailgun webhooks: signature fields inside the body, checked with the HTTP webhook signing key.',
     { tolerance: toleranceSchema('5m') },

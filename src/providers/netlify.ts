@@ -4,12 +4,14 @@
  * token carries no time, so a replay is caught by the dedup key only.
  * https://docs.netlify.com/site-deploys/deploy-notifications/#payload-signature
  */
+
 import { createHash } from 'node:crypto';
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, safeEqual, sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { asRecord, secretBlockSchema } from './scheme-kit.ts';
+import { asRecord } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -88,7 +90,7 @@ export const netlifyVerifier = defineVerifier({
     eventType: '`deploy.<state>` (`deploy.ready`), or `submission.created` for form notifications',
     dedupKey: 'body `id` + `:` + `state` (deploys), body `id` (submissions)',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'netlify',
     'Netlify outgoing webhooks: X-Webhook-Signature, a JWS (HS256) signed with the JWS secret token.',
     {},

@@ -6,9 +6,10 @@
 
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset, withDefaults } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
+
 import { tokenVerifier } from './token.ts';
 
 const HEADER = 'Authorization';
@@ -29,7 +30,7 @@ export const opsgenieVerifier = defineVerifier(
       eventType: 'body `action` (`Create`, `Close`, `Acknowledge`)',
       dedupKey: 'sha256 of the raw body',
     },
-    optionsSchema: secretBlockSchema('opsgenie', 'Opsgenie webhooks: a shared token in a header (token check; Opsgenie signs nothing).', {
+    optionsSchema: verifyOptionsSchema('opsgenie', 'Opsgenie webhooks: a shared token in a header (token check; Opsgenie signs nothing).', {
       header: { type: 'string', minLength: 1, description: `Header carrying the token (default ${HEADER}).` },
       prefix: { type: 'string', description: 'Text before the token in the header (default "Bearer ").' },
     }),

@@ -4,12 +4,14 @@
  * older than a few seconds; the default tolerance follows its guidance (5s), in both directions.
  * https://developer.paddle.com/webhooks/signature-verification
  */
+
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { assertFresh, secretBlockSchema, signatureItems, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
+import { assertFresh, signatureItems, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -67,7 +69,7 @@ export const paddleVerifier = defineVerifier({
     eventType: 'body `event_type` (`transaction.completed`)',
     dedupKey: 'body `event_id`',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'paddle',
     'Paddle Billing: Paddle-Signature (ts=<unix>;h1=<hex HMAC-SHA256 of "ts:body">) with the notification secret key.',
     { tolerance: toleranceSchema('5s') },

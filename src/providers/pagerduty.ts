@@ -4,11 +4,13 @@
  * so any one of them matching any configured secret is enough.
  * https://developer.pagerduty.com/docs/webhooks-overview#verifying-signatures
  */
+
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { secretBlockSchema, signatureItems } from './scheme-kit.ts';
+import { signatureItems } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -60,7 +62,7 @@ export const pagerdutyVerifier = defineVerifier({
     eventType: 'body `event.event_type` (`incident.triggered`)',
     dedupKey: 'body `event.id`',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'pagerduty',
     'PagerDuty v3 webhooks: X-PagerDuty-Signature (v1=<hex HMAC-SHA256>, comma list) with the subscription secret.',
     {},

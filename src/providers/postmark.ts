@@ -4,12 +4,14 @@
  * `basic` kind (`username`, and the password as the secret).
  * https://postmarkapp.com/developer/webhooks/webhooks-overview#protecting-your-webhook
  */
+
 import { basicVerifier } from './basic.ts';
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { asRecord, secretBlockSchema } from './scheme-kit.ts';
+import { asRecord } from './scheme-kit.ts';
 
 export const postmarkVerifier = defineVerifier(
   preset({
@@ -27,7 +29,7 @@ export const postmarkVerifier = defineVerifier(
       eventType: 'body `RecordType` (`Delivery`, `Bounce`, `Open`); inbound messages `Inbound`',
       dedupKey: 'body `RecordType` + `:` + `ID` for bounces, else sha256 of the raw body',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'postmark',
       'Postmark webhooks: HTTP Basic credentials from the webhook URL (basic check; Postmark signs nothing).',
       { username: { type: 'string', minLength: 1, description: 'The user name in the webhook URL.' } },

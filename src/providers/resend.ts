@@ -6,9 +6,10 @@
 
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { headerValue, preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
+
 import { standardWebhooksVerifier } from './standard-webhooks.ts';
 
 const whsec = (seed: string): string => `whsec_${Buffer.from(seed, 'utf8').toString('base64')}`;
@@ -31,7 +32,7 @@ export const resendVerifier = defineVerifier(
       eventType: 'body `type`',
       dedupKey: '`svix-id`',
     },
-    optionsSchema: secretBlockSchema('resend', 'Resend webhooks: svix-* Standard Webhooks headers with the whsec_ signing secret.', {}),
+    optionsSchema: verifyOptionsSchema('resend', 'Resend webhooks: svix-* Standard Webhooks headers with the whsec_ signing secret.', {}),
     base: standardWebhooksVerifier,
     baseOptions: (options) => options,
     secretHeaders: () => ['svix-signature', 'webhook-signature'],

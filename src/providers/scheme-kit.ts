@@ -4,28 +4,11 @@
  * URL-signing schemes (Twilio, HubSpot) cover. Each type's own rules stay in its own module.
  */
 import { VerificationError } from '../errors.ts';
-import { DURATION_PATTERN } from '../util/units.ts';
+import { type Schema, tolerance } from './options.ts';
 import type { WebhookRequest } from './types.ts';
 
-export type Schema = Readonly<Record<string, unknown>>;
-
-export const SECRET_SCHEMA: Schema = {
-  type: 'string',
-  description: 'The signing secret. Use a ${ENV} or ${file:...} reference, never a literal.',
-};
-export const SECRETS_SCHEMA: Schema = {
-  type: 'array',
-  items: { type: 'string' },
-  minItems: 1,
-  description: 'Several secrets for rotation: a request is accepted when any one matches. Entries that expand to "" are dropped.',
-};
-
 export function toleranceSchema(fallback: string): Schema {
-  return {
-    type: 'string',
-    pattern: DURATION_PATTERN,
-    description: `How far the signed timestamp may be from now, in either direction (default ${fallback}).`,
-  };
+  return { ...tolerance, description: `How far the signed timestamp may be from now, in either direction (default ${fallback}).` };
 }
 
 export const URL_SCHEMA: Schema = {
@@ -33,23 +16,6 @@ export const URL_SCHEMA: Schema = {
   pattern: '^https?://',
   description: 'The public URL the provider calls (as entered in its dashboard); part of what it signs.',
 };
-
-/** A verify block of `type: <name>` with secret|secrets and the type's own options. */
-export function secretBlockSchema(
-  name: string,
-  description: string,
-  own: Record<string, Schema>,
-  required: readonly string[] = [],
-): Schema {
-  return {
-    type: 'object',
-    description,
-    properties: { type: { const: name, description: 'Verifier type.' }, secret: SECRET_SCHEMA, secrets: SECRETS_SCHEMA, ...own },
-    required: ['type', ...required],
-    oneOf: [{ required: ['secret'] }, { required: ['secrets'] }],
-    additionalProperties: false,
-  };
-}
 
 /**
  * Refuses a signed time further than `toleranceMs` from the moment the request arrived, in the

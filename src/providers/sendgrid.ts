@@ -5,6 +5,7 @@
  * secret; `secret` may hold the matching private key so `hookgate send` can sign like SendGrid.
  * https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
  */
+
 import {
   createPrivateKey,
   createPublicKey,
@@ -17,8 +18,9 @@ import { SetupError, VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { secret } from './options.ts';
 import { header } from './request-fields.ts';
-import { asRecord, assertFresh, SECRET_SCHEMA, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
+import { asRecord, assertFresh, toleranceSchema, unixSecondsMs } from './scheme-kit.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
 const SIGNATURE = 'X-Twilio-Email-Event-Webhook-Signature';
@@ -170,7 +172,7 @@ export const sendgridVerifier = defineVerifier({
       type: { const: 'sendgrid', description: 'Verifier type.' },
       publicKey: publicKeySchema,
       secret: {
-        ...SECRET_SCHEMA,
+        ...secret,
         description: 'Optional: the matching private key, only for `hookgate send` (the router never needs it).',
       },
       tolerance: toleranceSchema('5m'),

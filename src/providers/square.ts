@@ -4,12 +4,14 @@
  * for the subscription, byte for byte, so it comes from the options (`url`), not from the request.
  * https://developer.squareup.com/docs/webhooks/step3validate
  */
+
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { requiredString } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { secretBlockSchema, URL_SCHEMA } from './scheme-kit.ts';
+import { URL_SCHEMA } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -57,7 +59,7 @@ export const squareVerifier = defineVerifier({
     eventType: 'body `type` (`payment.updated`)',
     dedupKey: 'body `event_id`',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'square',
     "Square: x-square-hmacsha256-signature (base64 HMAC-SHA256 of url + body) with the subscription's signature key.",
     { url: URL_SCHEMA },

@@ -7,13 +7,15 @@
  * one Twilio signed depends on how the URL was entered.
  * https://www.twilio.com/docs/usage/webhooks/webhooks-security
  */
+
 import { createHash } from 'node:crypto';
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, safeEqual, sha256Hex } from './hmac-core.ts';
 import { requiredString } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { asRecord, publicUrl, secretBlockSchema, stripQuery, URL_SCHEMA } from './scheme-kit.ts';
+import { asRecord, publicUrl, stripQuery, URL_SCHEMA } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignedRequest, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -174,7 +176,7 @@ export const twilioVerifier = defineVerifier({
     eventType: '`message.<MessageStatus>` (or SmsStatus) or `call.<CallStatus>`; JSON bodies: body `type`',
     dedupKey: '`I-Twilio-Idempotency-Token`, else MessageSid/CallSid + status',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'twilio',
     'Twilio: X-Twilio-Signature (base64 HMAC-SHA1 of url + sorted form fields) with the account auth token.',
     { url: URL_SCHEMA },

@@ -5,13 +5,15 @@
  * with the challenge itself as text/plain, and revocations are routed as `revocation.<type>`.
  * https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
+
 import { randomUUID } from 'node:crypto';
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { assertFresh, rfc3339Ms, secretBlockSchema, toleranceSchema } from './scheme-kit.ts';
+import { assertFresh, rfc3339Ms, toleranceSchema } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { HandshakeReply, Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -109,7 +111,7 @@ export const twitchVerifier = defineVerifier({
     dedupKey: '`Twitch-Eventsub-Message-Id`',
     handshake: '`webhook_callback_verification`: the challenge echoed as text/plain',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'twitch',
     "Twitch EventSub webhooks: Twitch-Eventsub-Message-Signature (sha256=<hex HMAC of id + timestamp + body>) with the subscription's secret.",
     { tolerance: toleranceSchema('10m') },

@@ -7,9 +7,9 @@
 import { defineVerifier } from './define.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
 
 export const typeformVerifier = defineVerifier(
   preset({
@@ -27,7 +27,7 @@ export const typeformVerifier = defineVerifier(
       eventType: 'body `event_type` (`form_response`)',
       dedupKey: 'body `event_id`',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'typeform',
       'Typeform webhooks: Typeform-Signature (sha256=<base64 HMAC-SHA256>) with the webhook secret.',
       {},

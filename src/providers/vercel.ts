@@ -7,9 +7,9 @@
 import { defineVerifier } from './define.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { preset } from './preset-kit.ts';
 import { bodyString } from './request-fields.ts';
-import { secretBlockSchema } from './scheme-kit.ts';
 
 export const vercelVerifier = defineVerifier(
   preset({
@@ -24,7 +24,7 @@ export const vercelVerifier = defineVerifier(
       eventType: 'body `type` (`deployment.succeeded`)',
       dedupKey: 'body `id`',
     },
-    optionsSchema: secretBlockSchema(
+    optionsSchema: verifyOptionsSchema(
       'vercel',
       'Vercel webhooks: x-vercel-signature (hex HMAC-SHA1 of the body) with the webhook secret.',
       {},

@@ -7,12 +7,14 @@
  * signs with the fixed secret `dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==`.
  * https://developer.zendesk.com/documentation/webhooks/verifying/
  */
+
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
 import { hmacDigest, isEncodedDigest, matchesAnySecret, sha256Hex } from './hmac-core.ts';
 import { toleranceMs } from './option-readers.ts';
+import { verifyOptionsSchema } from './options.ts';
 import { bodyString, header } from './request-fields.ts';
-import { assertFresh, isoSeconds, rfc3339Ms, secretBlockSchema, toleranceSchema } from './scheme-kit.ts';
+import { assertFresh, isoSeconds, rfc3339Ms, toleranceSchema } from './scheme-kit.ts';
 import { resolveSecrets } from './secrets.ts';
 import type { Normalized, SignInput, Verifier, VerifyOptionsBase, WebhookRequest } from './types.ts';
 
@@ -83,7 +85,7 @@ export const zendeskVerifier = defineVerifier({
     eventType: 'body `type` without `zen:event-type:` (`ticket.created`)',
     dedupKey: 'body `id`, else `X-Zendesk-Webhook-Invocation-Id`',
   },
-  optionsSchema: secretBlockSchema(
+  optionsSchema: verifyOptionsSchema(
     'zendesk',
     'Zendesk webhooks: X-Zendesk-Webhook-Signature (base64 HMAC-SHA256 of timestamp + body) with the webhook signing secret.',
     { tolerance: toleranceSchema('5m') },
