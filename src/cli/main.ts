@@ -1,8 +1,8 @@
 /**
  * The `hookgate` command line. Exit codes: 0 success, 1 invalid config / failed tests / failed
- * operation, 2 usage error (spec section 5).
+ * operation, 2 usage error.
  */
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDeliveries } from './deliveries.ts';
 import { registerMigrate } from './migrate.ts';
@@ -13,17 +13,47 @@ import { registerServe } from './serve.ts';
 import { registerTest } from './test.ts';
 import { registerValidate } from './validate.ts';
 
+/** The package's version; package.json sits two folders up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 const program = new Command('hookgate')
   .description('Verify, route, reshape and durably deliver webhooks.')
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
   .option('--env-file <path>', 'load variables from a dotenv file first (already-set variables win)')
   .showHelpAfterError()
   .exitOverride();
 
+/** Loads a dotenv file; says why it cannot be read, or returns null when it was loaded. */
+function envFileProblem(file: string): string | null {
+  try {
+    if (statSync(file).isDirectory()) return 'is a folder, not a file';
+    process.loadEnvFile(file);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  }
+}
+
 program.hook('preAction', function loadEnvFile(thisCommand) {
   const envFile = thisCommand.opts<{ envFile?: string }>().envFile;
   if (envFile === undefined) return;
-  if (!existsSync(envFile)) program.error(`--env-file: ${envFile} does not exist`, { exitCode: 2 });
-  process.loadEnvFile(envFile);
+  const problem = envFileProblem(envFile);
+  if (problem !== null) {
+    // A usage error, stated alone: the whole help text would bury the one line that matters.
+    process.stderr.write(`hookgate: --env-file ${envFile}: ${problem}\n`);
+    process.exit(2);
+  }
+});
+
+// A listing piped into `head` (or any reader that stops early) closes stdout under us: the rest of
+// the output has nowhere to go, which is not an error. The command still finishes what it started.
+process.stdout.on('error', function quietWhenReaderLeaves(error: NodeJS.ErrnoException) {
+  if (error.code === 'EPIPE') return;
+  throw error;
 });
 
 registerServe(program);

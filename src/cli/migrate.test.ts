@@ -1,15 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropSchemas, freshSchemaName, TEST_PG_URL } from '../../test/support/store/postgres-schema.ts';
 import type { MigrateCommandOptions } from './migrate.ts';
 import { redact, runMigrate } from './migrate.ts';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/hookgate.js');
 
 function config(store: string): string {
   return `version: 1
@@ -156,15 +152,6 @@ describe('hookgate migrate', () => {
     expect(run.code).toBe(1);
     expect(run.err).toContain('store is empty');
     expect(run.err).toContain('MIGRATE_TEST_DATABASE_URL');
-  });
-
-  it('is a registered command of the CLI: exit 0 on success, 2 on a usage error', () => {
-    const dir = tempDir();
-    const ok = spawnSync(process.execPath, [BIN, 'migrate', '--store', `sqlite:${path.join(dir, 'cli.db')}`], { encoding: 'utf8' });
-    expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain('migrations applied');
-    const usage = spawnSync(process.execPath, [BIN, 'migrate', '--no-such-flag'], { encoding: 'utf8' });
-    expect(usage.status).toBe(2);
   });
 });
 

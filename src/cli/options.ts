@@ -1,7 +1,7 @@
 /** Option parsing shared by the commands. */
 import { InvalidArgumentError } from 'commander';
 
-/** -c, else $HOOKGATE_CONFIG, else routes.yaml (spec section 5). */
+/** -c, else $HOOKGATE_CONFIG, else routes.yaml: the config every command reads. */
 export function configPathOption(flag: string | undefined, env: Record<string, string | undefined> = process.env): string {
   return flag ?? env.HOOKGATE_CONFIG ?? 'routes.yaml';
 }

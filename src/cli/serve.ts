@@ -9,7 +9,6 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
-import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { DEFAULT_LEASE_GRACE_MS, DeliveryWorker } from '../delivery/worker.ts';
 import { adminToken, createAdminRouter } from '../http/admin.ts';
 import { type AppOptions, createApp } from '../http/app.ts';
@@ -22,7 +21,6 @@ import { compileConfig, resolveStoreUrl } from '../pipeline/compile.ts';
 import { type CompiledConfig, DEFAULTS } from '../pipeline/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { openStore } from '../store/open.ts';
-import { PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
 import { parseDuration } from '../util/units.ts';
 import { configPathOption, parsePort } from './options.ts';
@@ -120,7 +118,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer 
   const metrics = createMetrics({ store, config: () => current, logger });
   const runWorker = options.worker !== false;
   // Replicas on PostgreSQL pace each target together, through the database.
-  const limiter = store instanceof PostgresStore ? createPgLimiter(store.pool) : undefined;
+  const limiter = store.sharedLimiter() ?? undefined;
   const worker = runWorker
     ? new DeliveryWorker({
         store,

@@ -1,5 +1,5 @@
 /**
- * Which store a command opens (spec section 5/6): --store, else $HOOKGATE_STORE (a sqlite path
+ * Which store a command opens: --store, else $HOOKGATE_STORE (a sqlite path
  * relative to the working directory), else the config's `store` (relative to the config's
  * folder). The config is loaded in validate mode, so secrets these commands do not need may be
  * unset. Shared by deliveries, replay and migrate.

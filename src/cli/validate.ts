@@ -1,7 +1,7 @@
 /**
  * `hookgate validate [files...] [-c routes.yaml] [--format text|json|github] [--strict-env]`:
- * JSON Schema plus semantic checks (spec section 5). Exit 0 when there are at most warnings, 1 on
- * any error; a bad --format is a usage error (2, mapped by main.ts).
+ * JSON Schema plus semantic checks. Exit 0 when there are at most warnings, 1 on any error; a bad
+ * --format is a usage error (2, mapped by main.ts).
  */
 
 import type { Command } from 'commander';

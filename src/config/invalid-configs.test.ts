@@ -1,5 +1,5 @@
 /**
- * The acceptance table of issue 3: each config breaks one thing, and the finding must carry the
+ * The table of broken configs: each config breaks one thing, and the finding must carry the
  * expected code, severity, line and column. Each case also says which stage rejects it: the YAML
  * parser, ${ENV} interpolation, ajv on the schema alone, or a named semantic check.
  */
@@ -577,6 +577,72 @@ const CASES: readonly Case[] = [
     col: 5,
     by: 'yaml',
     message: /duplicate key url/,
+  },
+  {
+    name: 'a call of a function JSONata does not have, with the nearest real one',
+    yaml: edit(11, `    map: '{"a": $substrin(id, 0, 2)}'`, '    to: crm'),
+    code: 'unknown-function',
+    severity: 'error',
+    line: 11,
+    col: 17,
+    by: 'semantic',
+    message: /calls \$substrin, which is not a JSONata function \(did you mean `\$substring`\?\)/,
+  },
+  {
+    name: 'a filter that is a bare path, true for any value',
+    yaml: edit(11, '    filter: data.object.livemode', '    to: crm'),
+    code: 'filter-bare-path',
+    severity: 'warning',
+    line: 11,
+    col: 13,
+    by: 'semantic',
+    message: /bare path/,
+  },
+  {
+    name: 'an event type Stripe never sends, with the nearest one it does',
+    yaml: edit(11, '    events: [customer.subscription.craeted]', '    to: crm'),
+    code: 'unknown-event',
+    severity: 'warning',
+    line: 11,
+    col: 14,
+    by: 'semantic',
+    message: /Stripe never sends `customer\.subscription\.craeted`.*did you mean `customer\.subscription\.created`/,
+  },
+  {
+    name: 'a YAML merge key, said plainly',
+    yaml: edit(7, '    <<: { timeout: 5s }', '    url: https://crm.example/hooks'),
+    code: 'yaml',
+    severity: 'error',
+    line: 7,
+    col: 5,
+    by: 'yaml',
+    message: /merge keys \(`<<`\) are not supported/,
+  },
+  {
+    name: 'a routine target with auth (it would replace the routine token)',
+    yaml: edit(7, '    routine: { url: https://api.example/fire, token: "${CRM_TOKEN}" }', '    auth: { bearer: "${CRM_TOKEN}" }'),
+    code: 'routine-auth',
+    severity: 'error',
+    line: 8,
+    col: 5,
+    by: 'semantic',
+    message: /target `crm`: a routine target takes its credential from `routine.token` only: remove `auth`/,
+  },
+  {
+    name: 'a routine target with an Authorization header, in any case',
+    yaml: edit(
+      7,
+      '    routine: { url: https://api.example/fire, token: "${CRM_TOKEN}" }',
+      '    headers:',
+      '      x-team: growth',
+      '      AuthoriZation: "Bearer ${CRM_TOKEN}"',
+    ),
+    code: 'routine-auth',
+    severity: 'error',
+    line: 10,
+    col: 7,
+    by: 'semantic',
+    message: /remove the `AuthoriZation` header/,
   },
 ];
 

@@ -152,6 +152,29 @@ describe('YAML errors', () => {
     expect(result.config).toBeNull();
   });
 
+  it('a merge key is one plain error at the key; an alias for a whole value works', () => {
+    const text = yamlText`
+      version: 1
+      providers:
+        p: { verify: { type: hmac, header: x-sig, secret: s3cret-value } }
+      targets:
+        a: { url: "https://a.example", retry: &fast { maxAttempts: 3, initialDelay: 1s } }
+        b:
+          <<: { timeout: 5s }
+          url: "https://b.example"
+          retry: *fast
+      routes:
+        - { name: r, from: p, to: [a, b] }
+    `;
+    const merged = load(text);
+    expect(merged.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
+      '7:5 yaml YAML merge keys (`<<`) are not supported: write the keys out in this mapping (an alias for a whole value, as in `retry: *fast`, does work)',
+    ]);
+    const aliased = load(text.replace('    <<: { timeout: 5s }\n', ''));
+    expect(aliased.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(aliased.config?.targets.b).toMatchObject({ retry: { maxAttempts: 3, initialDelay: '1s' } });
+  });
+
   it('every duplicate key is reported', () => {
     const result = load('version: 1\nversion: 1\nproviders: {}\ntargets: {}\ntargets: {}\nroutes: []\n');
     expect(result.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, type Node, visit } from 'yaml';
 import type { CheckContext } from './check-context.ts';
 import type { Diagnostic, Severity } from './diagnostic.ts';
 import { hasErrors } from './diagnostic.ts';
@@ -116,11 +117,36 @@ function yamlProblems(source: YamlSource, file: string): Diagnostic[] {
     ...errors.map((e) => ({ e, severity: 'error' as const })),
     ...source.doc.warnings.map((e) => ({ e, severity: 'warning' as const })),
   ];
-  return problems.map(function toDiagnostic({ e, severity }): Diagnostic {
+  const diagnostics = problems.map(function toDiagnostic({ e, severity }): Diagnostic {
     const at = source.position(e.pos[0]);
     const message = e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(source, e.pos[0]) : firstLine(e.message);
     return { file, ...at, severity, code: 'yaml', message };
   });
+  return [...diagnostics, ...mergeKeyProblems(source, file)];
+}
+
+/**
+ * YAML merge keys (`<<: *defaults`) are a YAML 1.1 extension that routes.yaml does not take: left
+ * alone they would read as a key named `<<`, and the schema would report a puzzling unknown
+ * property. Said plainly instead, with what works.
+ */
+function mergeKeyProblems(source: YamlSource, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(source.doc, {
+    Pair(_, pair, path) {
+      const key = pair.key as Node | null;
+      if (!isScalar(key) || key.value !== '<<' || key.type !== 'PLAIN' || !isMap(path[path.length - 1])) return;
+      out.push({
+        file,
+        ...source.position(key.range?.[0] ?? 0),
+        severity: 'error',
+        code: 'yaml',
+        message:
+          'YAML merge keys (`<<`) are not supported: write the keys out in this mapping (an alias for a whole value, as in `retry: *fast`, does work)',
+      });
+    },
+  });
+  return out;
 }
 
 function duplicateKeyMessage(source: YamlSource, offset: number): string {

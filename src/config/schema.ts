@@ -4,6 +4,7 @@
  * to schemas/routes.schema.json, and a test proves the committed file is current.
  */
 import { verifierTypes } from '../providers/registry.ts';
+import { TARGET_KINDS } from '../targets/registry.ts';
 import { DURATION_PATTERN, SIZE_PATTERN } from '../util/units.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -15,7 +16,7 @@ export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]*$';
 /** An HTTP header field name (RFC 9110 token). */
 export const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
 export const STORE_PATTERN = '^(sqlite:|postgres://|postgresql://)';
-export const HTTP_URL_PATTERN = '^https?://';
+export { HTTP_URL_PATTERN } from '../targets/define.ts';
 
 function duration(description: string): JsonSchema {
   return { type: 'string', pattern: DURATION_PATTERN, description: `${description} A duration: 500ms, 30s, 5m, 1h, 1d.` };
@@ -103,37 +104,13 @@ function targetSchema(): JsonSchema {
     type: 'object',
     description: 'Where mapped events go: a plain HTTP endpoint (`url`) or a Claude Code routine trigger (`routine`), exactly one.',
     additionalProperties: false,
-    oneOf: [{ required: ['url'] }, { required: ['routine'] }],
+    oneOf: TARGET_KINDS.map((kind) => ({ required: [kind.field] })),
     properties: {
-      url: {
-        type: 'string',
-        format: 'uri',
-        pattern: HTTP_URL_PATTERN,
-        description: 'An HTTP(S) endpoint that receives a POST with the mapped JSON body.',
-      },
-      routine: {
-        type: 'object',
-        description: 'A Claude Code routine\'s API trigger; the mapped value is sent as {"text": ...}.',
-        additionalProperties: false,
-        required: ['url', 'token'],
-        properties: {
-          url: {
-            type: 'string',
-            format: 'uri',
-            pattern: HTTP_URL_PATTERN,
-            description: 'The trigger URL: https://api.anthropic.com/v1/claude_code/routines/trig_.../fire (http:// only for local demos).',
-          },
-          token: {
-            type: 'string',
-            minLength: 1,
-            description: "The routine's own Bearer token (sk-ant-oat01-...). Use a ${ENV} reference.",
-          },
-          beta: { type: 'string', minLength: 1, description: 'The anthropic-beta header (default experimental-cc-routine-2026-04-01).' },
-        },
-      },
+      ...Object.fromEntries(TARGET_KINDS.map((kind) => [kind.field, kind.schema])),
       auth: {
         type: 'object',
-        description: 'Credentials sent to a plain HTTP target: { bearer } or { basic: { username, password } }.',
+        description:
+          'Credentials sent to a plain HTTP target: { bearer } or { basic: { username, password } }. Not on a routine target (its token is its credential).',
         additionalProperties: false,
         oneOf: [{ required: ['bearer'] }, { required: ['basic'] }],
         properties: {
@@ -159,12 +136,18 @@ function targetSchema(): JsonSchema {
       timeout: duration('Time allowed for the whole request (default 30s).'),
       retry: {
         type: 'object',
-        description: 'Retries with exponential backoff and jitter (default: 10 attempts, from 5s up to 2h apart).',
+        description:
+          'Retries with exponential backoff and jitter (default: 10 attempts, from 5s up to 2h apart, for at most 3d). A 429, or a 503 with Retry-After, spends no attempt.',
         additionalProperties: false,
         properties: {
           maxAttempts: positiveInteger('Attempts in all, the first included, before the delivery is dead-lettered (default 10).'),
           initialDelay: duration('Delay before the first retry (default 5s).'),
-          maxDelay: duration('Longest delay between two attempts (default 2h).'),
+          maxDelay: duration(
+            'Longest backoff between two attempts (default 2h); a Retry-After from the target may ask for longer, and is honoured.',
+          ),
+          maxAge: duration(
+            'Time after the delivery was created (or replayed) when it is dead-lettered with the error `expired` if still not delivered (default 3d).',
+          ),
         },
       },
       rateLimit: {

@@ -1,7 +1,8 @@
 /**
- * JSONata checks: every `filter`, `map` and provider `event`/`id` must compile; an error points at
- * the line and column in the file where the expression fails (inside a `map: |` block too). A
- * filter that is visibly not a predicate (an object, a list, a string or a number) is a warning.
+ * JSONata checks: every `filter`, `map` and provider `event`/`id` must compile and call only
+ * functions that exist; an error points at the line and column in the file where the expression
+ * fails (inside a `map: |` block too). A filter that is visibly not a predicate (an object, a
+ * list, a string or a number) or that is a bare path (true for any value) is a warning.
  */
 import jsonata from 'jsonata';
 import { isScalar } from 'yaml';
@@ -9,8 +10,13 @@ import type { CheckContext } from './check-context.ts';
 import { entries, finding, isRecord, items } from './check-context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
+import { isBarePath, JSONATA_FUNCTIONS, unknownFunctionCalls } from './semantic-jsonata-ast.ts';
+import { didYouMean } from './suggest.ts';
 import type { ConfigPath } from './yaml-source.ts';
 import { scalarSourceOffset } from './yaml-source.ts';
+
+/** The variables the router binds for every expression (calling one is not an unknown function). */
+const BOUND_VARIABLES: ReadonlySet<string> = new Set(['event', 'provider', 'id', 'headers', 'query', 'receivedAt', 'route', 'group']);
 
 interface JsonataFailure {
   readonly message: string;
@@ -71,7 +77,18 @@ export function jsonataChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     if (!isRecord(route)) return;
     const filterOk = check(['routes', i, 'filter'], route.filter);
     check(['routes', i, 'map'], route.map);
-    if (filterOk && typeof route.filter === 'string') {
+    if (filterOk && typeof route.filter === 'string' && isBarePath(jsonata(route.filter).ast())) {
+      out.push(
+        finding(
+          ctx,
+          ['routes', i, 'filter'],
+          'value',
+          'warning',
+          'filter-bare-path',
+          `${showPath(['routes', i, 'filter'])} is a bare path (\`${route.filter.trim()}\`): it is true for any value the field holds, so the route takes every event that has it; compare it instead, e.g. \`${route.filter.trim()} = "active"\` (or \`= true\` for a true/false field)`,
+        ),
+      );
+    } else if (filterOk && typeof route.filter === 'string') {
       const kind = nonPredicateKind(route.filter);
       if (kind) {
         out.push(
@@ -92,17 +109,33 @@ export function jsonataChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
   function check(path: ConfigPath, expression: unknown): boolean {
     if (typeof expression !== 'string' || expression.trim() === '') return false;
     const failure = jsonataError(expression);
-    if (!failure) return true;
+    if (failure) {
+      out.push({
+        file: ctx.file,
+        ...positionIn(path, failure.index),
+        severity: 'error',
+        code: 'jsonata',
+        message: `${showPath(path)} is not valid JSONata: ${failure.message}`,
+      });
+      return false;
+    }
+    const calls = unknownFunctionCalls(jsonata(expression).ast(), BOUND_VARIABLES);
+    for (const call of calls) {
+      out.push({
+        file: ctx.file,
+        ...positionIn(path, call.index),
+        severity: 'error',
+        code: 'unknown-function',
+        message: `${showPath(path)} calls $${call.name}, which is not a JSONata function${didYouMean(call.name, JSONATA_FUNCTIONS).replace(/`([^`]+)`/, '`$$$1`')}`,
+      });
+    }
+    return calls.length === 0;
+  }
+
+  /** The file position of character `index` of the expression at `path`. */
+  function positionIn(path: ConfigPath, index: number): { line: number; col: number } {
     const node = ctx.source.nodeAt(path);
-    const offset = isScalar(node) ? scalarSourceOffset(ctx.source.text, node, failure.index) : undefined;
-    const at = offset === undefined ? ctx.source.locate(path, 'value') : ctx.source.position(offset);
-    out.push({
-      file: ctx.file,
-      ...at,
-      severity: 'error',
-      code: 'jsonata',
-      message: `${showPath(path)} is not valid JSONata: ${failure.message}`,
-    });
-    return false;
+    const offset = isScalar(node) ? scalarSourceOffset(ctx.source.text, node, index) : undefined;
+    return offset === undefined ? ctx.source.locate(path, 'value') : ctx.source.position(offset);
   }
 }

@@ -7,7 +7,9 @@ import type { CheckContext } from './check-context.ts';
 import { entries, finding, isRecord, items } from './check-context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
+import { eventCatalogChecks } from './semantic-events.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
+import { targetKindChecks } from './semantic-targets.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -27,6 +29,10 @@ export const SEMANTIC_CODES = [
   'verify-none',
   'literal-secret',
   'no-secret',
+  'unknown-function',
+  'filter-bare-path',
+  'unknown-event',
+  'routine-auth',
 ] as const;
 
 export type SemanticCode = (typeof SEMANTIC_CODES)[number];
@@ -39,6 +45,8 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...eventPatternChecks(data, ctx),
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
+    ...eventCatalogChecks(data, ctx),
+    ...targetKindChecks(data, ctx),
   ];
 }
 

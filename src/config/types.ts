@@ -39,6 +39,8 @@ export interface RetryConfig {
   readonly maxAttempts?: number;
   readonly initialDelay?: string;
   readonly maxDelay?: string;
+  /** Age after which a delivery still not delivered is dead-lettered as expired (default 3d). */
+  readonly maxAge?: string;
 }
 
 export interface TargetRateLimitConfig extends RateLimitConfig {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nextDelayMs, shouldGiveUp } from './backoff.ts';
+import { expiresAt, nextDelayMs, RETRY_AFTER_FLOOR_MS, shouldGiveUp } from './backoff.ts';
 
-const retry = { maxAttempts: 10, initialDelayMs: 1_000, maxDelayMs: 60_000 };
+const retry = { maxAttempts: 10, initialDelayMs: 1_000, maxDelayMs: 60_000, maxAgeMs: 86_400_000 };
 const low = (): number => 0;
 const mid = (): number => 0.5;
 const high = (): number => 0.999999;
@@ -19,10 +19,11 @@ describe('nextDelayMs', () => {
     ['cap applies before jitter: never below half of maxDelay', 20, null, low, 30_000],
     ['huge attempt count does not overflow', 5_000, null, mid, 45_000],
     ['zero attempts treated as the first', 0, null, low, 500],
-    ['Retry-After above the backoff wins', 1, 10_000, low, 10_000],
-    ['Retry-After below the backoff is a floor only', 3, 100, low, 2_000],
-    ['Retry-After beyond maxDelay is capped', 1, 3_600_000, low, 60_000],
-    ['Retry-After 0', 1, 0, low, 500],
+    ['Retry-After above the backoff sets the delay', 1, 10_000, low, 10_000],
+    ['Retry-After below the backoff sets the delay too', 3, 2_000, high, 2_000],
+    ['Retry-After beyond maxDelay is honoured, not capped', 1, 3_600_000, low, 3_600_000],
+    ['Retry-After 0 waits the floor', 1, 0, low, RETRY_AFTER_FLOOR_MS],
+    ['Retry-After below the floor waits the floor', 8, 10, high, RETRY_AFTER_FLOOR_MS],
   ];
   it.each(cases)('%s', (_name, attempts, retryAfter, random, expected) => {
     expect(nextDelayMs(attempts, retry, retryAfter, random)).toBe(expected);
@@ -47,5 +48,11 @@ describe('shouldGiveUp', () => {
   ];
   it.each(cases)('%i attempts of %i → %s', (attempts, max, expected) => {
     expect(shouldGiveUp(attempts, max)).toBe(expected);
+  });
+});
+
+describe('expiresAt', () => {
+  it('is maxAge after the start of the round', () => {
+    expect(expiresAt(5_000, retry)).toBe(5_000 + 86_400_000);
   });
 });

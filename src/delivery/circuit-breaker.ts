@@ -1,7 +1,8 @@
 /**
- * Target protection (issue 4): after `failures` consecutive failed attempts a target is paused for
- * `cooldown`; its deliveries wait in the store. When the cool-down ends the target is half-open:
- * one delivery at a time, until an attempt succeeds (closed again) or fails (paused again).
+ * Target protection, so a target that keeps failing is left alone for a while: after `failures`
+ * consecutive failed attempts a target is paused for `cooldown`; its deliveries wait in the
+ * store. When the cool-down ends the target is half-open: one delivery at a time, until an
+ * attempt succeeds (closed again) or fails (paused again).
  * A `410 Gone` pauses the target until a person replays its deliveries or resumes it.
  * Pauses live in the store, so every replica honours them and they survive restarts; the count
  * of consecutive failures is per process.

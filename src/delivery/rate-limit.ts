@@ -1,6 +1,6 @@
 /**
- * Per-target outbound rate limits (SPEC section 4): no window of length `per` may ever hold more
- * than `requests` request starts. Implemented as pacing (GCRA with no burst allowance): starts are
+ * Per-target outbound rate limits, as the target sees them: no window of length `per` may ever
+ * hold more than `requests` request starts. Implemented as pacing (GCRA with no burst allowance): starts are
  * spaced at least per/requests apart, so any `requests + 1` starts span at least `per`, which
  * satisfies the sliding bound for every window, and idle time never saves up into a burst.
  *

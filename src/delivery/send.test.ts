@@ -73,11 +73,11 @@ function agent(options: ConstructorParameters<typeof Agent>[0] = {}): Agent {
 function target(url: string, overrides: Partial<CompiledTarget> = {}): CompiledTarget {
   return {
     name: 't',
-    kind: 'http',
+    kind: 'url',
     url,
     headers: { 'content-type': 'application/json', authorization: 'Bearer test-token', 'x-team': 'growth' },
     timeoutMs: 5_000,
-    retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 1_000 },
+    retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 1_000, maxAgeMs: 86_400_000 },
     rateLimit: null,
     circuitBreaker: null,
     concurrency: 2,

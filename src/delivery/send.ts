@@ -11,9 +11,12 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Agent, type Dispatcher } from 'undici';
 import type { CompiledTarget } from '../pipeline/types.ts';
+import { isSuccess, SNIPPET_BYTES, withIdempotencyKey } from '../targets/define.ts';
+import { targetKind } from '../targets/registry.ts';
+import type { SendErrorKind, Session } from '../targets/types.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
-export type SendErrorKind = 'connect' | 'timeout' | 'reset' | 'other';
+export type { SendErrorKind } from '../targets/types.ts';
 
 export interface SendError {
   readonly kind: SendErrorKind;
@@ -31,8 +34,8 @@ export interface SendResult {
   readonly durationMs: number;
   /** Why the exchange failed; may accompany a status when the body then failed or timed out. */
   readonly error: SendError | null;
-  /** Routine targets: the session a 2xx answer started. */
-  readonly session: { readonly id: string; readonly url: string } | null;
+  /** Kinds that start runs (routine): the session a 2xx answer started. */
+  readonly session: Session | null;
 }
 
 export interface SendOptions {
@@ -40,10 +43,6 @@ export interface SendOptions {
   /** Abort from outside (shutdown). The result then has an error of kind `other`. */
   readonly signal?: AbortSignal;
 }
-
-const SNIPPET_BYTES = 1024;
-/** A routine's answer is a small JSON object; keep enough of it to read the session fields. */
-const ROUTINE_KEEP_BYTES = 64 * 1024;
 
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
@@ -60,7 +59,7 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_C
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 let shared: Agent | null = null;
-let routines: Agent | null = null;
+let fresh: Agent | null = null;
 
 /** The process-wide Agent: one connection pool per origin, kept alive and reused. */
 export function sharedDispatcher(): Dispatcher {
@@ -69,37 +68,26 @@ export function sharedDispatcher(): Dispatcher {
 }
 
 /**
- * Routine fires get a fresh connection each (and `reset`, so none is kept). A POST written on a
- * kept-alive socket the server had just closed fails after "sending", which for a routine means
- * an `unknown` dead letter that a person must look at; a new socket cannot have that race.
- * Fires are few and rate-limited, so the extra handshake costs little.
+ * For kinds that want a fresh connection per request (routine fires; see freshConnection in
+ * src/targets/types.ts): nothing is kept alive, and each request is sent with `reset`. Such
+ * requests are few and rate-limited, so the extra handshake costs little.
  */
-function routineDispatcher(): Dispatcher {
-  routines ??= new Agent({ keepAliveTimeout: 1, keepAliveMaxTimeout: 1 });
-  return routines;
+function freshDispatcher(): Dispatcher {
+  fresh ??= new Agent({ keepAliveTimeout: 1, keepAliveMaxTimeout: 1 });
+  return fresh;
 }
 
 /** Close the shared Agents (shutdown, tests). A later send creates new ones. */
 export async function closeSharedDispatcher(): Promise<void> {
-  const agents = [shared, routines];
+  const agents = [shared, fresh];
   shared = null;
-  routines = null;
+  fresh = null;
   await Promise.all(agents.map((agent) => agent?.close()));
 }
 
 /** Every header of a request to `target`: its own (content type, auth, extras) plus the Idempotency-Key. */
 export function requestHeaders(target: CompiledTarget, idempotencyKey: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  let hasContentType = false;
-  for (const [name, value] of Object.entries(target.headers)) {
-    const lower = name.toLowerCase();
-    if (lower === 'idempotency-key') continue; // ours is the stable one; a configured one must not shadow it
-    if (lower === 'content-type') hasContentType = true;
-    headers[name] = value;
-  }
-  if (!hasContentType) headers['content-type'] = 'application/json';
-  headers['idempotency-key'] = idempotencyKey;
-  return headers;
+  return withIdempotencyKey(target.headers, idempotencyKey);
 }
 
 interface Progress {
@@ -117,7 +105,7 @@ export async function send(
 ): Promise<SendResult> {
   const startedAt = performance.now();
   const progress: Progress = { requestStarted: false, statusCode: null, retryAfterMs: null, kept: [], keptBytes: 0 };
-  const keepLimit = target.kind === 'routine' ? ROUTINE_KEEP_BYTES : SNIPPET_BYTES;
+  const kind = targetKind(target.kind);
   const controller = new AbortController();
   const cleanups: Array<() => void> = [];
 
@@ -138,10 +126,11 @@ export async function send(
   const exchanged = exchange(
     target,
     delivery,
-    options.dispatcher ?? (target.kind === 'routine' ? routineDispatcher() : sharedDispatcher()),
+    options.dispatcher ?? (kind.freshConnection ? freshDispatcher() : sharedDispatcher()),
     controller.signal,
     progress,
-    keepLimit,
+    kind.keepAnswerBytes,
+    kind.freshConnection,
   ).then(
     () => 'done' as const,
     (error: unknown) => ({ error }),
@@ -170,7 +159,7 @@ export async function send(
     responseSnippet: snippet(body),
     durationMs,
     error,
-    session: winner === 'done' && target.kind === 'routine' && isSuccess(progress.statusCode) ? readSession(body) : null,
+    session: winner === 'done' && isSuccess(progress.statusCode) ? kind.readSession(body) : null,
   };
 }
 
@@ -181,6 +170,7 @@ async function exchange(
   signal: AbortSignal,
   progress: Progress,
   keepLimit: number,
+  freshConnection: boolean,
 ): Promise<void> {
   const url = new URL(target.url);
   const tracked = dispatcher.compose(trackRequestStart(progress));
@@ -191,8 +181,8 @@ async function exchange(
     headers: requestHeaders(target, delivery.idempotencyKey),
     body: delivery.body,
     signal,
-    // No keep-alive for a routine: see routineDispatcher().
-    reset: target.kind === 'routine',
+    // No keep-alive where the kind wants a fresh connection: see freshDispatcher().
+    reset: freshConnection,
     // Our own timer covers the whole exchange; these are only a backstop.
     headersTimeout: target.timeoutMs + 1_000,
     bodyTimeout: target.timeoutMs + 1_000,
@@ -265,26 +255,8 @@ function errorCode(error: unknown): string | null {
   return null;
 }
 
-function isSuccess(statusCode: number | null): boolean {
-  return statusCode !== null && statusCode >= 200 && statusCode < 300;
-}
-
 function snippet(body: Buffer): string | null {
   if (body.length === 0) return null;
   // StringDecoder holds back a multi-byte character cut at the 1 KiB mark instead of mangling it.
   return new StringDecoder('utf8').write(body.subarray(0, SNIPPET_BYTES));
-}
-
-function readSession(body: Buffer): { id: string; url: string } | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const id = 'claude_code_session_id' in parsed ? parsed.claude_code_session_id : undefined;
-  const url = 'claude_code_session_url' in parsed ? parsed.claude_code_session_url : undefined;
-  if (typeof id !== 'string' || id === '') return null;
-  return { id, url: typeof url === 'string' ? url : '' };
 }

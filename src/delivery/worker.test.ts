@@ -96,11 +96,11 @@ afterEach(async () => {
 function aTarget(name: string, url: string, overrides: Partial<CompiledTarget> = {}): CompiledTarget {
   return {
     name,
-    kind: 'http',
+    kind: 'url',
     url,
     headers: { 'content-type': 'application/json', authorization: 'Bearer sink-token-value' },
     timeoutMs: 5_000,
-    retry: { maxAttempts: 5, initialDelayMs: 50, maxDelayMs: 2_000 },
+    retry: { maxAttempts: 5, initialDelayMs: 50, maxDelayMs: 2_000, maxAgeMs: 86_400_000 },
     rateLimit: null,
     circuitBreaker: null,
     concurrency: 10,
@@ -279,7 +279,9 @@ describe('DeliveryWorker', () => {
   it('gives up as exhausted when the retry budget is spent', async () => {
     const s = await sink(status(502));
     const [id] = await enqueue('billing');
-    startWorker(configOf(aTarget('billing', s.url, { retry: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100 } })));
+    startWorker(
+      configOf(aTarget('billing', s.url, { retry: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100, maxAgeMs: 86_400_000 } })),
+    );
     const [delivery] = await settled([id!]);
     expect(delivery).toMatchObject({ status: 'dead', deadReason: 'exhausted', attemptCount: 2 });
     expect(s.arrivals).toHaveLength(2);

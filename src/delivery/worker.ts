@@ -1,5 +1,5 @@
 /**
- * The delivery loop (SPEC section 4): claim due deliveries from the store, send them in parallel
+ * The delivery loop: claim due deliveries from the store, send them in parallel
  * within each target's concurrency and rate limit, and record every attempt. Work beyond the
  * limits stays in the store; the worker only claims what it can send right now.
  */
@@ -10,10 +10,11 @@ import type { Logger } from '../observability/logger.ts';
 import type { CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
 import { DEFAULTS } from '../pipeline/types.ts';
 import type { AttemptOutcome, DeadReason, Delivery, NewAttempt, Store, TargetPause, Transition } from '../store/types.ts';
+import { targetKind } from '../targets/registry.ts';
 import { attemptHealth, CircuitBreakers, pauseState } from './circuit-breaker.ts';
 import { type AnyTargetLimiter, createMemoryLimiter, defaultMarginMs, pacingIntervalMs } from './rate-limit.ts';
 import { send as defaultSend, type SendErrorKind } from './send.ts';
-import { settle } from './settle.ts';
+import { type DeadTransition, expiredBeforeSending, settle } from './settle.ts';
 import { Waker, withDeadline } from './waker.ts';
 
 export interface AttemptInfo {
@@ -62,6 +63,8 @@ interface InFlight {
   readonly delivery: Delivery;
   readonly controller: AbortController;
   done: Promise<void>;
+  /** Marked as sending in the store (at-most-once kinds): it must not be handed back. */
+  marked: boolean;
 }
 
 export class DeliveryWorker {
@@ -142,7 +145,13 @@ export class DeliveryWorker {
       for (const entry of this.#active.values()) entry.controller.abort(new Error('worker stopping'));
       await withDeadline(this.#settled(), deadline - Date.now());
     }
-    const unfinished = [...this.#active.keys()];
+    // A marked delivery may have reached its target: handing it back would send it again. It stays
+    // in flight, and recovery at the next start (or its lease running out) ends it as unknown.
+    const unfinished = [...this.#active.values()].filter((entry) => !entry.marked).map((entry) => entry.delivery.id);
+    const marked = this.#active.size - unfinished.length;
+    if (marked > 0) {
+      this.#logger.warn({ deliveries: marked }, 'left deliveries that may have been sent in flight on shutdown; they end as unknown');
+    }
     if (unfinished.length > 0) {
       try {
         await this.#store.release(unfinished, this.workerId);
@@ -261,10 +270,10 @@ export class DeliveryWorker {
   #launch(delivery: Delivery, target: CompiledTarget): void {
     // Our own lease lapsed and came back to us: the first send is still running and will record it.
     if (this.#active.has(delivery.id)) return;
-    const entry: InFlight = { delivery, controller: new AbortController(), done: Promise.resolve() };
+    const entry: InFlight = { delivery, controller: new AbortController(), done: Promise.resolve(), marked: false };
     this.#active.set(delivery.id, entry);
     this.#perTarget.set(target.name, (this.#perTarget.get(target.name) ?? 0) + 1);
-    entry.done = this.#deliver(delivery, target, entry.controller.signal)
+    entry.done = this.#deliver(entry, target)
       .catch((error: unknown) => {
         this.#logger.error({ err: error, deliveryId: delivery.id, target: target.name }, 'delivery attempt failed to record');
       })
@@ -277,7 +286,9 @@ export class DeliveryWorker {
       });
   }
 
-  async #deliver(delivery: Delivery, target: CompiledTarget, signal: AbortSignal): Promise<void> {
+  async #deliver(entry: InFlight, target: CompiledTarget): Promise<void> {
+    const { delivery, controller } = entry;
+    const signal = controller.signal;
     if (delivery.body === null) {
       // Stored dead at ingress (its map failed); never sendable. Only reachable if a store misbehaves.
       await this.#record(delivery, target.name, noRequest('no stored body to send', this.#now()), {
@@ -287,12 +298,20 @@ export class DeliveryWorker {
       });
       return;
     }
+    const expired = expiredBeforeSending(delivery, target, this.#now());
+    if (expired) {
+      await this.#recordUnsent(delivery, target.name, expired);
+      return;
+    }
+    const kind = targetKind(target.kind);
+    if (kind.atMostOnce && !(await this.#markSending(entry, target))) return;
+
     const startedAt = this.#now();
     const result = await this.#send(target, { body: delivery.body, idempotencyKey: delivery.idempotencyKey }, { signal });
     const finishedAt = this.#now();
 
     if (this.#shuttingDown && signal.aborted && result.statusCode === null) {
-      const mayHaveStarted = target.kind === 'routine' && (result.error?.requestSent ?? true);
+      const mayHaveStarted = kind.atMostOnce && (result.error?.requestSent ?? true);
       if (!mayHaveStarted) {
         // Nothing learned and nothing at risk: hand it back without spending an attempt.
         await this.#store.release([delivery.id], this.workerId);
@@ -302,28 +321,42 @@ export class DeliveryWorker {
     }
 
     const settled = settle(delivery, target, result, { startedAt, finishedAt }, this.#random);
-    const recorded = await this.#record(delivery, target.name, settled.attempt, settled.transition);
+    let recorded = false;
+    let recordError: unknown = null;
+    try {
+      recorded = await this.#record(delivery, target.name, settled.attempt, settled.transition);
+    } catch (error) {
+      recordError = error;
+    }
     await this.#guard(target, result.statusCode, result.error !== null, finishedAt);
-    this.#logger.info(
-      {
-        eventId: delivery.eventId,
-        deliveryId: delivery.id,
-        route: delivery.route,
-        target: target.name,
-        statusCode: result.statusCode,
-        outcome: settled.outcome,
-        deadReason: settled.deadReason ?? undefined,
-        durationMs: result.durationMs,
-        attempt: delivery.attemptCount + 1,
-        attemptInRound: delivery.attemptsInRound + 1,
-        nextAttemptAt: settled.transition.status === 'pending' ? new Date(settled.transition.nextAttemptAt).toISOString() : undefined,
-        error: settled.attempt.error ?? undefined,
-        sessionId: settled.attempt.sessionId ?? undefined,
-        sessionUrl: settled.attempt.sessionUrl ?? undefined,
-        recorded,
-      },
-      'delivery attempt',
-    );
+    const fields = {
+      eventId: delivery.eventId,
+      deliveryId: delivery.id,
+      route: delivery.route,
+      target: target.name,
+      statusCode: result.statusCode,
+      outcome: settled.outcome,
+      deadReason: settled.deadReason ?? undefined,
+      durationMs: result.durationMs,
+      attempt: delivery.attemptCount + 1,
+      attemptInRound: delivery.attemptsInRound + 1,
+      nextAttemptAt: settled.transition.status === 'pending' ? new Date(settled.transition.nextAttemptAt).toISOString() : undefined,
+      error: settled.attempt.error ?? undefined,
+      sessionId: settled.attempt.sessionId ?? undefined,
+      sessionUrl: settled.attempt.sessionUrl ?? undefined,
+      recorded,
+    };
+    if (recordError === null) {
+      this.#logger.info(fields, 'delivery attempt');
+    } else {
+      // The store has no trace of this answer: the log line is the only link to the run it started.
+      this.#logger.error(
+        { ...fields, err: recordError },
+        kind.atMostOnce
+          ? 'delivery attempt not recorded: it is not sent again, and ends as unknown when its lease runs out'
+          : 'delivery attempt not recorded: it is sent again when its lease runs out',
+      );
+    }
     this.#onAttempt?.({
       target: target.name,
       route: delivery.route,
@@ -332,6 +365,57 @@ export class DeliveryWorker {
       durationMs: result.durationMs,
       deadReason: settled.deadReason,
       errorKind: result.error?.kind ?? null,
+    });
+  }
+
+  /**
+   * Writes the sending mark, durably, before an at-most-once request leaves. False: do not send
+   * (the lease was lost, or the store could not be written; then the delivery is handed back,
+   * since no request left).
+   */
+  async #markSending(entry: InFlight, target: CompiledTarget): Promise<boolean> {
+    const delivery = entry.delivery;
+    try {
+      if (await this.#store.markSending(delivery.id, this.workerId, this.#now())) {
+        entry.marked = true;
+        return true;
+      }
+      this.#logger.warn({ deliveryId: delivery.id, target: target.name }, 'lease lost before sending; not sent');
+      return false;
+    } catch (error) {
+      this.#logger.error({ err: error, deliveryId: delivery.id, target: target.name }, 'could not mark the delivery as sending; not sent');
+      try {
+        await this.#store.release([delivery.id], this.workerId);
+      } catch {
+        // Its lease runs out instead: then it is unknown if the mark was written after all, else sent later.
+      }
+      return false;
+    }
+  }
+
+  /** A delivery that ends without a request (expired before it could be sent). */
+  async #recordUnsent(delivery: Delivery, target: string, transition: DeadTransition): Promise<void> {
+    await this.#record(delivery, target, noRequest(transition.error ?? transition.deadReason, this.#now()), transition);
+    this.#logger.warn(
+      {
+        eventId: delivery.eventId,
+        deliveryId: delivery.id,
+        route: delivery.route,
+        target,
+        outcome: 'dead',
+        deadReason: transition.deadReason,
+        error: transition.error ?? undefined,
+      },
+      'delivery attempt',
+    );
+    this.#onAttempt?.({
+      target,
+      route: delivery.route,
+      outcome: 'dead',
+      statusCode: null,
+      durationMs: 0,
+      deadReason: transition.deadReason,
+      errorKind: null,
     });
   }
 
@@ -379,27 +463,7 @@ export class DeliveryWorker {
     });
     const error = `target "${name}" is not in the current config`;
     for (const delivery of claimed) {
-      await this.#record(delivery, name, noRequest(error, this.#now()), { status: 'dead', deadReason: 'target_missing', error });
-      this.#logger.warn(
-        {
-          eventId: delivery.eventId,
-          deliveryId: delivery.id,
-          route: delivery.route,
-          target: name,
-          outcome: 'dead',
-          deadReason: 'target_missing',
-        },
-        'delivery attempt',
-      );
-      this.#onAttempt?.({
-        target: name,
-        route: delivery.route,
-        outcome: 'dead',
-        statusCode: null,
-        durationMs: 0,
-        deadReason: 'target_missing',
-        errorKind: null,
-      });
+      await this.#recordUnsent(delivery, name, { status: 'dead', deadReason: 'target_missing', error });
     }
     return claimed.length;
   }

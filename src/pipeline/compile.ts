@@ -12,18 +12,11 @@ import { SetupError } from '../errors.ts';
 import { secretHeaderSet } from '../providers/redaction.ts';
 import { createVerifier } from '../providers/registry.ts';
 import type { VerifyOptionsBase } from '../providers/types.ts';
+import { kindOfConfig } from '../targets/registry.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
 import { compileEventPatterns } from './match-event.ts';
 import { routeIndexFor } from './route-index.ts';
-import {
-  ANTHROPIC_VERSION,
-  type CompiledConfig,
-  type CompiledProvider,
-  type CompiledRoute,
-  type CompiledTarget,
-  DEFAULTS,
-  ROUTINE_DEFAULT_BETA,
-} from './types.ts';
+import { type CompiledConfig, type CompiledProvider, type CompiledRoute, type CompiledTarget, DEFAULTS } from './types.ts';
 
 export interface CompileMeta {
   readonly path: string;
@@ -111,40 +104,23 @@ export function resolveStoreUrl(url: string, dir: string): string {
 
 function compileTarget(name: string, target: TargetConfig): CompiledTarget {
   const where = `targets.${name}`;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  for (const [key, value] of Object.entries(target.headers ?? {})) headers[key.toLowerCase()] = value;
-  let url: string;
-  let kind: CompiledTarget['kind'];
-  if (target.routine) {
-    kind = 'routine';
-    url = target.routine.url;
-    headers.authorization = `Bearer ${target.routine.token}`;
-    headers['anthropic-version'] = ANTHROPIC_VERSION;
-    headers['anthropic-beta'] = target.routine.beta ?? ROUTINE_DEFAULT_BETA;
-  } else if (target.url !== undefined) {
-    kind = 'http';
-    url = target.url;
-  } else {
-    throw new SetupError(`${where}: needs either url or routine`);
-  }
-  if (target.auth?.bearer !== undefined) headers.authorization = `Bearer ${target.auth.bearer}`;
-  if (target.auth?.basic) {
-    const { username, password } = target.auth.basic;
-    headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  }
+  const kind = kindOfConfig(target);
+  if (!kind) throw new SetupError(`${where}: needs either url or routine`);
+  const { url, headers } = kind.endpoint(target);
   const retry = target.retry ?? {};
   const limit = target.rateLimit;
   return Object.freeze({
     name,
-    kind,
+    kind: kind.name,
     url,
-    headers: Object.freeze(headers),
+    headers,
     timeoutMs: target.timeout === undefined ? DEFAULTS.timeoutMs : requireDuration(target.timeout, `${where}.timeout`),
     retry: Object.freeze({
       maxAttempts: retry.maxAttempts ?? DEFAULTS.maxAttempts,
       initialDelayMs:
         retry.initialDelay === undefined ? DEFAULTS.initialDelayMs : requireDuration(retry.initialDelay, `${where}.retry.initialDelay`),
       maxDelayMs: retry.maxDelay === undefined ? DEFAULTS.maxDelayMs : requireDuration(retry.maxDelay, `${where}.retry.maxDelay`),
+      maxAgeMs: retry.maxAge === undefined ? DEFAULTS.maxAgeMs : requireDuration(retry.maxAge, `${where}.retry.maxAge`),
     }),
     rateLimit:
       limit?.requests !== undefined && limit.per !== undefined

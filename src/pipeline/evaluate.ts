@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Expression } from 'jsonata';
 import { newId } from '../store/ids.ts';
 import type { IgnoredReason } from '../store/types.ts';
+import { targetKind } from '../targets/registry.ts';
 import { type BindingInput, bindings } from './bindings.ts';
 import { type RouteSelection, selectRoutes } from './route-index.ts';
 import type { CompiledConfig, CompiledRoute, CompiledTarget } from './types.ts';
@@ -102,13 +103,9 @@ async function evaluateMap(map: Expression, body: unknown, vars: Record<string, 
   return value;
 }
 
-/** A routine gets {"text": ...}: a string as is, anything else as compact JSON (spec section 2). */
+/** The request body the target's kind makes of the mapped value (a routine wraps it as {"text": ...}). */
 export function encodePayload(target: CompiledTarget, mapped: unknown): Buffer {
-  if (target.kind === 'routine') {
-    const text = typeof mapped === 'string' ? mapped : JSON.stringify(mapped);
-    return Buffer.from(JSON.stringify({ text }));
-  }
-  return Buffer.from(JSON.stringify(mapped));
+  return targetKind(target.kind).encodeBody(mapped);
 }
 
 /** Stable per event × route × target, so every retry and replay sends the same key. */

@@ -4,6 +4,7 @@
  */
 import type { Expression } from 'jsonata';
 import type { Verifier, VerifyOptionsBase } from '../providers/types.ts';
+import type { TargetKindName } from '../targets/types.ts';
 
 export interface CompiledProvider {
   readonly name: string;
@@ -18,7 +19,8 @@ export interface CompiledProvider {
 
 export interface CompiledTarget {
   readonly name: string;
-  readonly kind: 'http' | 'routine';
+  /** Which kind of target (src/targets): how its requests are built and its answers read. */
+  readonly kind: TargetKindName;
   readonly url: string;
   /**
    * Every header to send except Idempotency-Key: Content-Type, auth (Bearer/Basic), the
@@ -30,6 +32,8 @@ export interface CompiledTarget {
     readonly maxAttempts: number;
     readonly initialDelayMs: number;
     readonly maxDelayMs: number;
+    /** Time since the delivery was created (or last replayed) after which it is dead-lettered as expired. */
+    readonly maxAgeMs: number;
   };
   /** Sliding-window limit; null when the target has none. */
   readonly rateLimit: { readonly requests: number; readonly perMs: number } | null;
@@ -70,8 +74,7 @@ export interface CompiledConfig {
   readonly routesByProvider: ReadonlyMap<string, readonly CompiledRoute[]>;
 }
 
-export const ROUTINE_DEFAULT_BETA = 'experimental-cc-routine-2026-04-01';
-export const ANTHROPIC_VERSION = '2023-06-01';
+export { ANTHROPIC_VERSION, ROUTINE_DEFAULT_BETA } from '../targets/routine.ts';
 
 export const DEFAULTS = {
   port: 8787,
@@ -83,6 +86,7 @@ export const DEFAULTS = {
   maxAttempts: 10,
   initialDelayMs: 5_000,
   maxDelayMs: 2 * 3_600_000,
+  maxAgeMs: 3 * 86_400_000,
   concurrency: 10,
   breakerFailures: 10,
   breakerCooldownMs: 60_000,

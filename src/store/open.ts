@@ -4,24 +4,13 @@
  *   callers resolve config-relative paths first), sqlite::memory:
  *   postgres://... and postgresql://... (optional `?pool=`, `?statement_timeout=`, `?schema=`).
  */
-import { resolve } from 'node:path';
 import { SetupError } from '../errors.ts';
-import type { PostgresStoreOptions } from './postgres.ts';
-import { openPostgresStore } from './postgres.ts';
-import { openSqliteStore } from './sqlite.ts';
-import type { Store } from './types.ts';
+import { STORE_BACKEND_LIST } from './backends.ts';
 
-/** The file path of a sqlite: URL (`:memory:` kept as is), or null for any other URL. */
-export function sqlitePath(url: string): string | null {
-  if (!url.startsWith('sqlite:')) return null;
-  let rest = url.slice('sqlite:'.length);
-  if (rest === ':memory:') return rest;
-  if (rest.startsWith('//')) rest = rest.slice(2);
-  if (rest === '') {
-    throw new SetupError('store URL sqlite: has no path: write sqlite:./data/hookgate.db, sqlite:/abs/file.db or sqlite::memory:');
-  }
-  return resolve(process.cwd(), rest);
-}
+export { sqlitePath } from './backends.ts';
+
+import type { PostgresStoreOptions } from './postgres.ts';
+import type { Store } from './types.ts';
 
 async function migrated(store: Store): Promise<Store> {
   try {
@@ -39,17 +28,13 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const path = sqlitePath(url);
-  if (path !== null) {
-    return migrated(openSqliteStore(path));
-  }
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    // The URL may hold a password: neither openPostgresStore nor the driver's errors echo it.
-    return migrated(openPostgresStore(url, options.postgres));
+  const backend = STORE_BACKEND_LIST.find((candidate) => candidate.matches(url));
+  if (backend) {
+    return migrated(backend.open(url, options));
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw new SetupError(
     `store URL ${scheme ? `scheme "${scheme}:"` : 'without a scheme'} is not supported: ` +
-      'use sqlite:./data/hookgate.db, sqlite:/abs/file.db, sqlite::memory: or postgres://...',
+      `use ${STORE_BACKEND_LIST.flatMap((b) => b.urls).join(', ')}`,
   );
 }

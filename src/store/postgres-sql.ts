@@ -8,6 +8,25 @@ function due(now: string): string {
   return `((status = 'pending' AND next_attempt_at <= ${now}) OR (status = 'in_flight' AND lease_expires_at <= ${now}))`;
 }
 
+/**
+ * CTEs `lost` and `lost_attempts`: deliveries marked as sending whose worker is gone become dead
+ * `unknown`, each with an attempt saying so. sending_at is left as it was (RETURNING gives the
+ * new row, and the attempt's start is that time); a replay clears it.
+ */
+function LOST_SENDS(where: string, now: string, error: string): string {
+  return `lost AS (
+      UPDATE deliveries
+      SET status = 'dead', dead_reason = 'unknown', error = ${error}::text,
+        attempts_in_round = attempts_in_round + 1, attempt_count = attempt_count + 1,
+        lease_owner = NULL, lease_expires_at = NULL, updated_at = ${now}
+      WHERE status = 'in_flight' AND sending_at IS NOT NULL AND ${where}
+      RETURNING id, attempt_count, sending_at),
+    lost_attempts AS (
+      INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, outcome,
+        response_snippet, session_id, session_url)
+      SELECT id, attempt_count, sending_at, 0, NULL, ${error}::text, 'unknown', NULL, NULL, NULL FROM lost)`;
+}
+
 export const SQL = {
   insertEvent: `
     INSERT INTO events (id, provider, event_type, dedup_key, received_at, config_sha256, headers, raw_body, status, ignored)
@@ -27,12 +46,15 @@ export const SQL = {
    * Locks the oldest due rows nobody else has locked (SKIP LOCKED: concurrent claimers each get
    * different rows instead of queueing), then leases them. MATERIALIZED keeps the locking
    * subquery from being inlined and re-evaluated.
-   * $1 target, $2 now, $3 limit, $4 worker, $5 lease expiry.
+   * A delivery marked as sending whose lease ran out is not taken over: it ends as unknown (the
+   * statement's snapshot still sees it in flight, hence the NOT in `picked`).
+   * $1 target, $2 now, $3 limit, $4 worker, $5 lease expiry, $6 the lost-send error.
    */
   claim: `
-    WITH picked AS MATERIALIZED (
+    WITH ${LOST_SENDS('target = $1 AND lease_expires_at <= $2', '$2', '$6')},
+    picked AS MATERIALIZED (
       SELECT id FROM deliveries
-      WHERE target = $1 AND ${due('$2')}
+      WHERE target = $1 AND ${due('$2')} AND NOT (status = 'in_flight' AND sending_at IS NOT NULL)
       ORDER BY next_attempt_at, id
       LIMIT $3
       FOR UPDATE SKIP LOCKED)
@@ -50,8 +72,8 @@ export const SQL = {
       UPDATE deliveries
       SET status = $3, next_attempt_at = COALESCE($4::bigint, next_attempt_at),
         dead_reason = $5, error = $6,
-        attempts_in_round = attempts_in_round + 1, attempt_count = attempt_count + 1,
-        lease_owner = NULL, lease_expires_at = NULL, updated_at = $7
+        attempts_in_round = attempts_in_round + $16::integer, attempt_count = attempt_count + 1,
+        lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, updated_at = $7
       WHERE id = $1 AND status = 'in_flight' AND lease_owner = $2
       RETURNING id, attempt_count)
     INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, outcome,
@@ -63,16 +85,25 @@ export const SQL = {
 
   release: `
     UPDATE deliveries
-    SET status = 'pending', next_attempt_at = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+    SET status = 'pending', next_attempt_at = $3, lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL,
+      updated_at = $3
     WHERE id = ANY($1::text[]) AND status = 'in_flight' AND lease_owner = $2`,
+  /** Marked deliveries end as unknown, the rest go back to pending. $1 now, $2 the lost-send error. */
   recover: `
-    UPDATE deliveries
-    SET status = 'pending', next_attempt_at = $1, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-    WHERE status = 'in_flight'`,
+    WITH ${LOST_SENDS('TRUE', '$1', '$2')},
+    requeued AS (
+      UPDATE deliveries
+      SET status = 'pending', next_attempt_at = $1, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+      WHERE status = 'in_flight' AND sending_at IS NULL
+      RETURNING 1)
+    SELECT ((SELECT COUNT(*) FROM lost) + (SELECT COUNT(*) FROM requeued))::int AS n`,
+  markSending: `
+    UPDATE deliveries SET sending_at = $3, updated_at = $3
+    WHERE id = $1 AND status = 'in_flight' AND lease_owner = $2`,
   replay: `
     UPDATE deliveries
     SET status = 'pending', next_attempt_at = $2, dead_reason = NULL, error = NULL, attempts_in_round = 0,
-      lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+      lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, round_started_at = $2, updated_at = $2
     WHERE id = ANY($1::text[]) AND status IN ('delivered', 'dead')`,
 
   dueTargets: `SELECT DISTINCT target FROM deliveries WHERE ${due('$1')} ORDER BY target`,

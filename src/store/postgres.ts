@@ -8,7 +8,10 @@
 
 import type { PoolClient, QueryResultRow } from 'pg';
 import { Pool } from 'pg';
+import { createPgLimiter } from '../delivery/pg-limiter.ts';
+import { STORE_BACKENDS } from './backends.ts';
 import { pageLimit, pageOf } from './cursor.ts';
+import { LOST_SEND_ERROR } from './lost-send.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
 import type { PostgresStoreOptions } from './postgres-config.ts';
 import { resolvePostgresConfig } from './postgres-config.ts';
@@ -37,7 +40,9 @@ import type {
   Page,
   Reroute,
   RerouteResult,
+  SharedLimiter,
   Store,
+  StoreCapabilities,
   StoredEvent,
   TargetPause,
   TargetQueueStats,
@@ -62,6 +67,10 @@ interface QueueStatsRow {
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
+  /** Read lazily: backends.ts, which declares them, imports this module. */
+  get capabilities(): StoreCapabilities {
+    return STORE_BACKENDS.postgres.capabilities;
+  }
   /** The schema holding the tables, or null for the connection's default search_path. */
   readonly schema: string | null;
   /**
@@ -71,6 +80,7 @@ export class PostgresStore implements Store {
   readonly pool: Pool;
   private readonly now: () => number;
   private closed = false;
+  private limiter: SharedLimiter | null = null;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     const config = resolvePostgresConfig(url, options);
@@ -148,8 +158,19 @@ export class PostgresStore implements Store {
       attempt.responseSnippet,
       attempt.sessionId,
       attempt.sessionUrl,
+      transition.status === 'pending' && transition.spendsAttempt === false ? 0 : 1,
     ]);
     return recorded === 1;
+  }
+
+  async markSending(deliveryId: string, workerId: string, now: number): Promise<boolean> {
+    return (await this.changed(SQL.markSending, [deliveryId, workerId, now])) === 1;
+  }
+
+  /** Replicas pace each target together, through the target_pacing table. */
+  sharedLimiter(): SharedLimiter {
+    this.limiter ??= createPgLimiter(this.pool);
+    return this.limiter;
   }
 
   async release(deliveryIds: readonly string[], workerId: string): Promise<void> {
@@ -162,7 +183,7 @@ export class PostgresStore implements Store {
    * leases (claim's takeover of expired ones) recover a dead worker's deliveries instead.
    */
   async recoverInFlight(now: number): Promise<number> {
-    return this.changed(SQL.recover, [now]);
+    return (await this.rows<{ n: number }>(SQL.recover, [now, LOST_SEND_ERROR]))[0]?.n ?? 0;
   }
 
   async rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null> {
@@ -192,7 +213,7 @@ export class PostgresStore implements Store {
       (w) => `
         UPDATE deliveries
         SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
-          lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+          lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, round_started_at = @now, updated_at = @now
         ${w}`,
       where,
       { now },
@@ -325,6 +346,7 @@ async function claimOn(db: Pool | PoolClient, request: ClaimRequest, requestedLi
     limit,
     request.workerId,
     request.now + request.leaseMs,
+    LOST_SEND_ERROR,
   ]);
   // UPDATE ... RETURNING has no order: restore "oldest due first".
   return result.rows.sort(byDueThenId).map(toDelivery);

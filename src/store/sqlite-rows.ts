@@ -33,6 +33,8 @@ export interface DeliveryRow {
   updated_at: number;
   lease_owner: string | null;
   lease_expires_at: number | null;
+  sending_at: number | null;
+  round_started_at: number | null;
 }
 
 export interface AttemptRow {
@@ -82,6 +84,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
     attemptCount: row.attempt_count,
     nextAttemptAt: row.next_attempt_at,
     createdAt: row.created_at,
+    roundStartedAt: row.round_started_at ?? row.created_at,
     updatedAt: row.updated_at,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,

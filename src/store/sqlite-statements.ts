@@ -47,6 +47,23 @@ const DUE_TARGETS = `
   SELECT target FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= @now
   ORDER BY target`;
 
+/**
+ * Deliveries marked as sending whose worker is gone: an attempt saying so (numbered on from the
+ * delivery's count), then the delivery dead `unknown`; sending_at stays, as the time the lost
+ * request may have left, until a replay. Callers add the target/lease conditions.
+ */
+const LOST_ATTEMPTS = `
+  INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, outcome,
+    response_snippet, session_id, session_url)
+  SELECT id, attempt_count + 1, sending_at, 0, NULL, @error, 'unknown', NULL, NULL, NULL
+  FROM deliveries WHERE status = 'in_flight' AND sending_at IS NOT NULL`;
+const LOST_DEAD = `
+  UPDATE deliveries
+  SET status = 'dead', dead_reason = 'unknown', error = @error,
+    attempts_in_round = attempts_in_round + 1, attempt_count = attempt_count + 1,
+    lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+  WHERE status = 'in_flight' AND sending_at IS NOT NULL`;
+
 export interface QueueStatsRow {
   target: string;
   pending: number;
@@ -65,6 +82,11 @@ export interface Statements {
   insertAttempt: Stmt<Params>;
   release: Stmt<{ ids: string; workerId: string; now: number }>;
   recover: Stmt<{ now: number }>;
+  markSending: Stmt<{ id: string; workerId: string; now: number }>;
+  lostSendAttemptsOf: Stmt<{ target: string; now: number; error: string }>;
+  lostSendsOf: Stmt<{ target: string; now: number; error: string }>;
+  lostSendAttempts: Stmt<{ now: number; error: string }>;
+  lostSends: Stmt<{ now: number; error: string }>;
   replay: Stmt<{ ids: string; now: number }>;
   dueTargets: Stmt<{ now: number }, string>;
   nextDueAt: Stmt0<number | null>;
@@ -117,8 +139,8 @@ export function prepareStatements(db: Database): Statements {
       UPDATE deliveries
       SET status = @status, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
         dead_reason = @deadReason, error = @error,
-        attempts_in_round = attempts_in_round + 1, attempt_count = attempt_count + 1,
-        lease_owner = NULL, lease_expires_at = NULL, updated_at = @updatedAt
+        attempts_in_round = attempts_in_round + @spent, attempt_count = attempt_count + 1,
+        lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, updated_at = @updatedAt
       WHERE id = @id AND status = 'in_flight' AND lease_owner = @workerId
       RETURNING attempt_count`),
     insertAttempt: stmt(`
@@ -128,16 +150,25 @@ export function prepareStatements(db: Database): Statements {
         @responseSnippet, @sessionId, @sessionUrl)`),
     release: stmt(`
       UPDATE deliveries
-      SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+      SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL,
+        updated_at = @now
       WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'in_flight' AND lease_owner = @workerId`),
+    // Runs after lostSends: what is still in flight was never marked as sending.
     recover: stmt(`
       UPDATE deliveries
       SET status = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
       WHERE status = 'in_flight'`),
+    markSending: stmt(`
+      UPDATE deliveries SET sending_at = @now, updated_at = @now
+      WHERE id = @id AND status = 'in_flight' AND lease_owner = @workerId`),
+    lostSendAttemptsOf: stmt(`${LOST_ATTEMPTS} AND target = @target AND lease_expires_at <= @now`),
+    lostSendsOf: stmt(`${LOST_DEAD} AND target = @target AND lease_expires_at <= @now`),
+    lostSendAttempts: stmt(LOST_ATTEMPTS),
+    lostSends: stmt(LOST_DEAD),
     replay: stmt(`
       UPDATE deliveries
       SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
-        lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+        lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, round_started_at = @now, updated_at = @now
       WHERE id IN (SELECT value FROM json_each(@ids)) AND status IN ('delivered', 'dead')`),
     dueTargets: stmt<{ now: number }, string>(DUE_TARGETS).pluck(),
     nextDueAt: stmt0<number | null>(`

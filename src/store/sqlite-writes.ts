@@ -5,6 +5,7 @@
  * from read to write can fail at once with SQLITE_BUSY).
  */
 
+import { LOST_SEND_ERROR } from './lost-send.ts';
 import type { DeliveryRow } from './sqlite-rows.ts';
 import { groupAttempts, toAttempt, toDelivery, toEvent } from './sqlite-rows.ts';
 import type { Statements } from './sqlite-statements.ts';
@@ -67,6 +68,10 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
 }
 
 export function claimRows(s: Statements, request: ClaimRequest): DeliveryRow[] {
+  // A lease that ran out on a delivery marked as sending is not taken over: it ends as unknown.
+  const lost = { target: request.target, now: request.now, error: LOST_SEND_ERROR };
+  s.lostSendAttemptsOf.run(lost);
+  s.lostSendsOf.run(lost);
   return s.claim.all({
     target: request.target,
     now: request.now,
@@ -93,6 +98,7 @@ export function completeAttemptRows(
     // A retrying delivery shows its last attempt's error; a dead one the transition's.
     error: transition.status === 'dead' ? transition.error : transition.status === 'pending' ? attempt.error : null,
     updatedAt: attempt.startedAt + attempt.durationMs,
+    spent: transition.status === 'pending' && transition.spendsAttempt === false ? 0 : 1,
   });
   if (!finished) return false;
   s.insertAttempt.run({
@@ -108,6 +114,13 @@ export function completeAttemptRows(
     sessionUrl: attempt.sessionUrl,
   });
   return true;
+}
+
+/** Start-up of the one owner: marked deliveries end as unknown, the rest go back to pending. */
+export function recoverRows(s: Statements, now: number): number {
+  s.lostSendAttempts.run({ now, error: LOST_SEND_ERROR });
+  const lost = s.lostSends.run({ now, error: LOST_SEND_ERROR }).changes;
+  return lost + s.recover.run({ now }).changes;
 }
 
 /** One batch of dead letters older than the cutoff, and the events they leave empty. */

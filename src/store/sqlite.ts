@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
 import Database from 'better-sqlite3';
+import { STORE_BACKENDS } from './backends.ts';
 import { pageLimit, pageOf } from './cursor.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
@@ -23,7 +24,7 @@ import type { Statements } from './sqlite-statements.ts';
 import { prepareStatements } from './sqlite-statements.ts';
 import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
 import type { DeliveryWithAttempts } from './sqlite-writes.ts';
-import { claimRows, completeAttemptRows, insertEventRows, purgeDeadRows, readDelivery, readEvent } from './sqlite-writes.ts';
+import { claimRows, completeAttemptRows, insertEventRows, purgeDeadRows, readDelivery, readEvent, recoverRows } from './sqlite-writes.ts';
 import type {
   ClaimRequest,
   Delivery,
@@ -38,6 +39,7 @@ import type {
   Reroute,
   RerouteResult,
   Store,
+  StoreCapabilities,
   StoredEvent,
   TargetPause,
   TargetQueueStats,
@@ -59,12 +61,17 @@ type FilterParams = Record<string, string | number>;
 interface Prepared {
   readonly s: Statements;
   readonly purgeDead: Transaction<typeof purgeDeadRows>;
+  readonly recover: Transaction<typeof recoverRows>;
   readonly readEvent: Transaction<typeof readEvent>;
   readonly readDelivery: Transaction<typeof readDelivery>;
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  /** Read lazily: backends.ts, which declares them, imports this module. */
+  get capabilities(): StoreCapabilities {
+    return STORE_BACKENDS.sqlite.capabilities;
+  }
   /** The file path, or `:memory:`. */
   readonly path: string;
   private readonly db: Db;
@@ -102,6 +109,7 @@ export class SqliteStore implements Store {
       this.prepared = {
         s: prepareStatements(db),
         purgeDead: db.transaction(purgeDeadRows),
+        recover: db.transaction(recoverRows),
         readEvent: db.transaction(readEvent),
         readDelivery: db.transaction(readDelivery),
       };
@@ -122,6 +130,20 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     this.group.flush();
     const db = this.db;
+    // A migration that rebuilds a table drops the old one: with foreign keys on, that would
+    // cascade to the rows that point at it. The pragma has no effect inside a transaction, so it
+    // is set around it, and the keys are checked before the migration commits.
+    db.pragma('foreign_keys = OFF');
+    try {
+      this.applyMigrations();
+    } finally {
+      db.pragma('foreign_keys = ON');
+    }
+    await this.durable();
+  }
+
+  private applyMigrations(): void {
+    const db = this.db;
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const applyPending = db.transaction(function applyPending(now: number): void {
       const current = db.prepare<[], number | null>('SELECT MAX(version) FROM schema_migrations').pluck().get() ?? 0;
@@ -131,10 +153,11 @@ export class SqliteStore implements Store {
         db.exec(migration.sql);
         record.run(migration.version, migration.name, now);
       }
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`migration left ${broken.length} rows with a dangling reference`);
     });
     // IMMEDIATE: two processes starting together apply each migration once.
     applyPending.immediate(this.now());
-    await this.durable();
   }
 
   async insertEvent(event: NewEvent, deliveries: readonly NewDelivery[]): Promise<InsertResult> {
@@ -177,9 +200,24 @@ export class SqliteStore implements Store {
 
   async recoverInFlight(now: number): Promise<number> {
     this.group.flush();
-    const recovered = this.p.s.recover.run({ now }).changes;
+    const p = this.p;
+    const recovered = p.recover.immediate(p.s, now);
     await this.durable();
     return recovered;
+  }
+
+  async markSending(deliveryId: string, workerId: string, now: number): Promise<boolean> {
+    // Not through the group commit: the mark must be on disk before the request leaves, and a
+    // failure must reach this caller alone.
+    this.group.flush();
+    const marked = this.p.s.markSending.run({ id: deliveryId, workerId, now }).changes === 1;
+    await this.durable();
+    return marked;
+  }
+
+  /** One process has the file: the in-memory limiter paces its targets. */
+  sharedLimiter(): null {
+    return null;
   }
 
   async rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null> {
@@ -214,7 +252,7 @@ export class SqliteStore implements Store {
     const update = this.filteredStatement(`
       UPDATE deliveries
       SET status = 'pending', next_attempt_at = @now, dead_reason = NULL, error = NULL, attempts_in_round = 0,
-        lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+        lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, round_started_at = @now, updated_at = @now
       ${where.sql}`);
     const changed = this.db.transaction(function replayMatchingAndResume() {
       resume.run(where.params);

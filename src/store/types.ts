@@ -5,8 +5,11 @@
 
 export type EventStatus = 'accepted' | 'ignored';
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
-/** Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision. */
-export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing'] as const;
+/**
+ * Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision.
+ * `expired`: still not delivered `retry.maxAge` after it was created (or replayed).
+ */
+export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'expired'] as const;
 export type DeadReason = (typeof DEAD_REASONS)[number];
 export type AttemptOutcome = 'success' | 'retry' | 'dead' | 'unknown';
 
@@ -72,6 +75,8 @@ export interface Delivery {
   readonly attemptCount: number;
   readonly nextAttemptAt: number;
   readonly createdAt: number;
+  /** When the current round began: creation, or the last replay (`retry.maxAge` counts from here). */
+  readonly roundStartedAt: number;
   readonly updatedAt: number;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
@@ -99,7 +104,8 @@ export interface Attempt extends NewAttempt {
 /** What happens to a delivery after an attempt. */
 export type Transition =
   | { readonly status: 'delivered' }
-  | { readonly status: 'pending'; readonly nextAttemptAt: number }
+  /** `spendsAttempt` false: the attempt is recorded but does not count toward maxAttempts (default true). */
+  | { readonly status: 'pending'; readonly nextAttemptAt: number; readonly spendsAttempt?: boolean }
   | { readonly status: 'dead'; readonly deadReason: DeadReason; readonly error: string | null };
 
 export interface StoredEvent {
@@ -192,8 +198,29 @@ export interface TargetQueueStats {
   readonly oldestPendingAgeMs: number | null;
 }
 
+/** What a backend can do; declared once per backend in backends.ts. */
+export interface StoreCapabilities {
+  /**
+   * One process owns the store: deliveries left in flight are its own from an earlier run, and
+   * are recovered at start (recoverInFlight). Otherwise replicas share it, and leases recover
+   * what a dead worker left.
+   */
+  readonly singleOwner: boolean;
+  /** Rate limits and concurrency are counted in the store, so every replica sees the same count. */
+  readonly sharedLimits: boolean;
+}
+
+/** A rate limiter shared by every process on the store (same meaning as the in-memory one). */
+export interface SharedLimiter {
+  /** 0 when a slot was taken for a request starting now; otherwise ms until the next slot. */
+  reserve(target: string, limit: { readonly requests: number; readonly perMs: number }, now: number): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
+  /** The limiter that paces targets across every replica; null when one process has the store. */
+  sharedLimiter(): SharedLimiter | null;
   /** Create or upgrade the schema. Idempotent. */
   migrate(): Promise<void>;
   /**
@@ -224,9 +251,24 @@ export interface Store {
   claimCapped?(request: ClaimRequest, concurrency: number): Promise<Delivery[]>;
   /** Record an attempt and move the delivery on, only if `workerId` still holds its lease. */
   completeAttempt(deliveryId: string, workerId: string, attempt: NewAttempt, transition: Transition): Promise<boolean>;
-  /** Give claimed deliveries back (pending, due now) without an attempt: used on shutdown. */
+  /**
+   * Record, durably and before the request, that a delivery of an at-most-once kind (routine) is
+   * being sent. False, nothing written, when `workerId` no longer holds the lease. From then on a
+   * lost lease (crash, kill, a record that failed) ends the delivery as dead `unknown`, whether
+   * recovered at start or taken over by claim; it is never sent again except by a replay.
+   */
+  markSending(deliveryId: string, workerId: string, now: number): Promise<boolean>;
+  /**
+   * Give claimed deliveries back (pending, due now) without an attempt: the caller knows that no
+   * request of theirs left (shutdown before sending, a paced claim that must wait). Clears the
+   * sending mark.
+   */
   release(deliveryIds: readonly string[], workerId: string): Promise<void>;
-  /** SQLite start-up: every in_flight delivery back to pending, due now (a single process owns the file). */
+  /**
+   * Start-up of a single-owner store: every in_flight delivery back to pending, due now, except
+   * those marked as sending (markSending), which become dead `unknown` (with an attempt saying
+   * why). Returns how many deliveries it moved, both sorts together.
+   */
   recoverInFlight(now: number): Promise<number>;
   /**
    * Re-queue dead (or any non-pending) deliveries: pending, due now, attemptsInRound reset. A

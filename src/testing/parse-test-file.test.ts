@@ -76,7 +76,7 @@ describe('parseTestFile', () => {
         line: 5,
         col: 5,
         message:
-          'tests[0] ("one"): unknown field "sigature" (expected one of: name, provider, payload, body, headers, query, signature, event, expect)',
+          'tests[0] ("one"): unknown field "sigature" (expected one of: name, provider, payload, body, headers, query, signature, event, repeat, expect)',
       },
       {
         line: 6,
@@ -120,5 +120,27 @@ describe('parseTestFile', () => {
   it('keeps a string status word apart from a number', () => {
     const text = 'tests:\n  - { name: a, provider: p, body: {}, expect: { status: "400" } }\n';
     expect(parseTestFile(FILE, text).problems[0]?.message).toContain('expect.status: must be accepted');
+  });
+
+  it('reads repeat as a whole number from 1 to 100, and leaves it out when not given', () => {
+    const ok = parseTestFile(FILE, 'tests:\n  - { name: a, provider: p, body: {}, repeat: 2, expect: { status: duplicate } }\n');
+    expect(ok.problems).toEqual([]);
+    expect(ok.cases[0]!.repeat).toBe(2);
+    expect(
+      parseTestFile(FILE, 'tests:\n  - { name: a, provider: p, body: {}, expect: { status: accepted } }\n').cases[0],
+    ).not.toHaveProperty('repeat');
+    for (const bad of ['0', '1.5', '"2"', '101']) {
+      const { problems } = parseTestFile(
+        FILE,
+        `tests:\n  - { name: a, provider: p, body: {}, repeat: ${bad}, expect: { status: accepted } }\n`,
+      );
+      expect(problems).toEqual([
+        {
+          line: 2,
+          col: expect.any(Number),
+          message: 'tests[0] ("a").repeat: must be a whole number from 1 to 100 (how many times the same request is sent)',
+        },
+      ]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Reads one `*.test.yaml` (spec section 5) into test cases, or into problems with line and
- * column when the file is malformed. Paths inside the file resolve against the file's folder.
+ * Reads one `*.test.yaml` (the config-test format of `hookgate test`) into test cases, or into
+ * problems with line and column when the file is malformed. Paths inside the file resolve against
+ * the file's folder.
  */
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
@@ -21,7 +22,9 @@ export interface ParsedTestFile {
   readonly problems: readonly FileProblem[];
 }
 
-const CASE_FIELDS = ['name', 'provider', 'payload', 'body', 'headers', 'query', 'signature', 'event', 'expect'] as const;
+const CASE_FIELDS = ['name', 'provider', 'payload', 'body', 'headers', 'query', 'signature', 'event', 'repeat', 'expect'] as const;
+/** More sends of one request than any dedup test needs is a typo, not a test. */
+const MAX_REPEAT = 100;
 const EXPECT_FIELDS = ['status', 'deliveries', 'ignored'] as const;
 const DELIVERY_FIELDS = ['route', 'target', 'body', 'bodyEquals', 'headers', 'error'] as const;
 const IGNORED_FIELDS = ['route', 'reason'] as const;
@@ -76,6 +79,7 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   if (payloadNode === undefined && !hasBody) r.problem(node, `${at}: needs payload (a file) or body (inline)`);
   const signature = optionalEnum(r, f.get('signature'), `${at}.signature`, SIGNATURES) ?? 'valid';
   const event = f.has('event') ? requireString(r, f.get('event'), `${at}.event`, node) : undefined;
+  const repeat = f.has('repeat') ? parseRepeat(r, f.get('repeat') ?? null, `${at}.repeat`) : undefined;
   const expectNode = f.get('expect');
   if (expectNode === undefined) r.problem(node, `${at}: needs expect`);
   const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`);
@@ -93,8 +97,16 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
     query: stringMap(r, f.get('query'), `${at}.query`, false),
     signature,
     ...(event ? { event } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
     expect,
   };
+}
+
+function parseRepeat(r: YamlReader, node: Node | null, where: string): number {
+  const v = isScalar(node) ? node.value : undefined;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT) return v;
+  r.problem(node, `${where}: must be a whole number from 1 to ${MAX_REPEAT} (how many times the same request is sent)`);
+  return 1;
 }
 
 function parseExpect(r: YamlReader, node: Node | null, where: string): Expectation | null {

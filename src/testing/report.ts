@@ -38,10 +38,22 @@ export function displayPath(file: string, cwd: string = process.cwd()): string {
 
 export function formatCase(result: CaseResult, cwd?: string): string {
   const where = `${displayPath(result.file, cwd)}:${result.line}`;
-  if (result.passed) return `✓ ${result.name} (${displayPath(result.file, cwd)})`;
-  const lines = [`✗ ${result.name} (${where})`];
+  const lines = result.passed ? [`✓ ${result.name} (${displayPath(result.file, cwd)})`] : [`✗ ${result.name} (${where})`];
   for (const failure of result.failures) lines.push(...formatFailure(failure));
+  lines.push(...ignoredLines(result));
   return lines.join('\n');
+}
+
+/**
+ * Why each route let the event go by ("event type x not in events", "filter returned false", ...):
+ * shown whenever the whole event was ignored, and under a failure, where a route that ignored the
+ * event is usually the answer to "why was my delivery not made?".
+ */
+function ignoredLines(result: CaseResult): string[] {
+  const outcome = result.outcome;
+  if (outcome === undefined || outcome.ignored.length === 0) return [];
+  if (outcome.kind !== 'ignored' && result.passed) return [];
+  return outcome.ignored.map((i) => `    ignored by ${i.route}: ${i.reason}`);
 }
 
 /** The problems of a malformed test file, as `✗ file:line:col message` lines. */

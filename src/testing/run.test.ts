@@ -94,6 +94,7 @@ tests:
     provider: billing
     headers: { x-request-id: req-1 }
     body: { kind: invoice, amount: 1, currency: usd }
+    repeat: 2
     expect: { status: duplicate }
   - name: other kinds are ignored, with the reasons
     provider: billing
@@ -122,6 +123,55 @@ tests:
     expect(report.configOk).toBe(true);
     expect(failures(report)).toEqual([]);
     expect({ passed: report.passed, failed: report.failed }).toEqual({ passed: 6, failed: 0 });
+  });
+
+  it('gives each case its own empty store: a second case with the same request is accepted, not a duplicate', async () => {
+    const report = await run({
+      'same.test.yaml': `
+tests:
+  - { name: first, provider: billing, headers: { x-request-id: r-1 }, body: { kind: invoice, amount: 5, currency: eur }, expect: { status: accepted } }
+  - { name: second, provider: billing, headers: { x-request-id: r-1 }, body: { kind: invoice, amount: 5, currency: eur }, expect: { status: accepted } }
+`,
+    });
+    expect(failures(report)).toEqual([]);
+    expect(report.passed).toBe(2);
+  });
+
+  it('sends a case repeat times into its store and checks the last answer', async () => {
+    const body = '{ kind: invoice, amount: 5, currency: eur }';
+    const report = await run({
+      'repeat.test.yaml': `
+tests:
+  - { name: retried, provider: billing, headers: { x-request-id: r-1 }, body: ${body}, repeat: 2, expect: { status: duplicate } }
+  - { name: once, provider: billing, headers: { x-request-id: r-1 }, body: ${body}, repeat: 1, expect: { status: accepted } }
+  - { name: thrice, provider: billing, headers: { x-request-id: r-1 }, body: ${body}, repeat: 3, expect: { status: accepted } }
+`,
+    });
+    expect(report.files[0]!.cases.map((c) => [c.name, c.passed])).toEqual([
+      ['retried', true],
+      ['once', true],
+      ['thrice', false],
+    ]);
+    expect(report.files[0]!.cases[2]!.failures[0]!.message).toBe('status: expected accepted, got duplicate (200)');
+  });
+
+  it("keeps each route's reason on an ignored case's outcome", async () => {
+    const report = await run({
+      'ignored.test.yaml': `
+tests:
+  - { name: refund, provider: billing, headers: { x-request-id: r-9 }, body: { kind: refund }, expect: { status: ignored } }
+`,
+    });
+    const result = report.files[0]!.cases[0]!;
+    expect(result.passed).toBe(true);
+    expect(result.outcome).toEqual({
+      kind: 'ignored',
+      httpStatus: 200,
+      ignored: [
+        { route: 'invoices', reason: expect.stringContaining('refund') },
+        { route: 'broken', reason: expect.stringContaining('refund') },
+      ],
+    });
   });
 
   it('gives each test file its own store', async () => {

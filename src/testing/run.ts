@@ -1,7 +1,7 @@
 /**
  * `hookgate test`: loads routes.yaml leniently (CI has no secrets), compiles it once with a
  * throwaway secret per provider, and pushes every case through `ingest` — the very function the
- * HTTP ingress calls — against one in-memory SQLite store per test file. No network.
+ * HTTP ingress calls — each case against its own empty in-memory SQLite store. No network.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,6 @@ import { hasErrors } from '../config/diagnostic.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { compileConfig } from '../pipeline/compile.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
-import { openStore } from '../store/open.ts';
 import { findTestFiles } from './find-test-files.ts';
 import { parseTestFile } from './parse-test-file.ts';
 import { tally } from './report.ts';
@@ -101,7 +100,7 @@ export async function runConfigTests(options: RunOptions): Promise<RunReport> {
   };
 }
 
-/** One test file: its own fresh in-memory store, so `duplicate` is about this file alone. */
+/** One test file, its cases in order (each in its own store: see runCase). */
 export async function runTestFile(
   file: string,
   config: CompiledConfig,
@@ -116,16 +115,11 @@ export async function runTestFile(
   }
   const parsed = parseTestFile(file, text);
   if (parsed.problems.length > 0) return { file, problems: parsed.problems, cases: [] };
-  const store = await openStore('sqlite::memory:');
   const cases: CaseResult[] = [];
-  try {
-    for (const testCase of parsed.cases) {
-      const result = await runCase(testCase, config, secrets, store);
-      cases.push(result);
-      onCase?.(result);
-    }
-  } finally {
-    await store.close();
+  for (const testCase of parsed.cases) {
+    const result = await runCase(testCase, config, secrets);
+    cases.push(result);
+    onCase?.(result);
   }
   return { file, problems: [], cases };
 }

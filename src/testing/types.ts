@@ -1,5 +1,5 @@
 /**
- * The config-test file format (spec section 5, `hookgate test`) as the runner sees it after
+ * The config-test file format (`hookgate test`) as the runner sees it after
  * parsing, and the results it reports. Paths are already resolved against the test file.
  */
 
@@ -55,6 +55,8 @@ export interface TestCase {
   readonly signature: SignatureMode;
   /** Event type for schemes that carry it in a header; default: the payload file's base name. */
   readonly event?: string;
+  /** How many times the same request is sent (default 1); the last answer is the one checked. */
+  readonly repeat?: number;
   readonly expect: Expectation;
 }
 
@@ -72,6 +74,15 @@ export interface CaseResult {
   readonly line: number;
   readonly passed: boolean;
   readonly failures: readonly Failure[];
+  /** What the checked (last) request got, when one was sent: absent when the case could not run. */
+  readonly outcome?: CaseOutcome;
+}
+
+/** The answer a case's checked request got, and why each route that ignored it did so. */
+export interface CaseOutcome {
+  readonly kind: 'accepted' | 'ignored' | 'duplicate' | 'handshake' | 'rejected';
+  readonly httpStatus: number;
+  readonly ignored: readonly { readonly route: string; readonly reason: string }[];
 }
 
 /** A problem with a test file itself (unreadable, malformed): no case of it ran. 1-based; 0 = whole file. */

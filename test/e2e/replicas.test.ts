@@ -225,8 +225,9 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     // Slow: each send holds its claim for about a second, long enough to be killed holding it.
     sink.on('/slow', () => ({ status: 200, body: '{"ok":true}', delayMs: 1000 }));
     const file = configFile(sink, { path: '/slow', extra: '    timeout: 2s\n    rateLimit: { concurrency: 4 }' });
-    // Lease 2s; the worker makes it outlast the 2 s timeout by min(15 s, lease): 4 s in all.
-    const [victim, survivor] = await replicas(2, file, { HOOKGATE_STORE: db.url, HOOKGATE_LEASE: '2s' });
+    // Lease 1s (the shortest allowed); the worker makes it outlast the 2 s timeout by
+    // min(15 s, lease): 3 s in all, which is how long the survivor waits to take over.
+    const [victim, survivor] = await replicas(2, file, { HOOKGATE_STORE: db.url, HOOKGATE_LEASE: '1s' });
     const TOTAL = 12;
     await eachLimited(
       Array.from({ length: TOTAL }, (_, i) => stripeEvent(`evt_kill_${i}`)),
@@ -255,8 +256,8 @@ describe('hookgate replicas on one PostgreSQL database', () => {
       `SELECT id, idempotency_key, lease_expires_at, updated_at FROM deliveries WHERE status = 'in_flight' AND lease_owner LIKE $1`,
       [owner],
     );
-    // HOOKGATE_LEASE=2s against a 2 s timeout: the lease is the timeout plus a grace of min(15 s, 2 s).
-    expect(held.map((row) => Number(row.lease_expires_at) - Number(row.updated_at))).toEqual(held.map(() => 4000));
+    // HOOKGATE_LEASE=1s against a 2 s timeout: the lease is the timeout plus a grace of min(15 s, 1 s).
+    expect(held.map((row) => Number(row.lease_expires_at) - Number(row.updated_at))).toEqual(held.map(() => 3000));
     const sentBeforeKill = new Set(sink.received('/slow').map(keyOf));
     const heldSent = held.filter((row) => sentBeforeKill.has(row.idempotency_key));
     expect(heldSent.length).toBeGreaterThan(0);
@@ -296,7 +297,8 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     const sink = await sinkFor();
     const file = configFile(sink, { path: '/limited', extra: '    rateLimit: { requests: 20, per: 1s }' });
     const nodes = await replicas(3, file, { HOOKGATE_STORE: db.url });
-    const TOTAL = 100;
+    // Three times the limit: at least three full windows, so every replica competes for the pace.
+    const TOTAL = 60;
     await eachLimited(
       Array.from({ length: TOTAL }, (_, i) => stripeEvent(`evt_limited_${i}`)),
       SEND_CONCURRENCY,
@@ -355,8 +357,9 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     for (let i = 0; i < 5; i++) expect((await post(direct!)).status).toBe(202);
     const ready = await fetch(`${cut!.url}/readyz`);
     expect(ready.status).toBe(503);
-    // Let the worker fail a few passes against the missing database.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Let the worker fail a few passes against the missing database (each one is logged).
+    const failedPasses = () => cut!.logs.filter((entry) => entry.msg === 'delivery loop failed; backing off').length;
+    await waitUntil(() => failedPasses() >= 2, 15_000, 'the worker failed two passes against the cut database');
     expect((await post(cut!)).status).toBe(503);
     expect((await fetch(`${cut!.url}/healthz`)).status).toBe(200);
     expect(alive(cut!)).toBe(true);

@@ -96,4 +96,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'deliveries: sending mark, round start, dead reasons expired and over_budget',
+    // sending_at: an at-most-once delivery (routine) whose request may be on its way; a lost
+    // lease then ends it as unknown instead of sending it again. round_started_at: the last replay
+    // (null: created_at), where retry.maxAge counts from. over_budget is for shared budgets.
+    sql: `
+      ALTER TABLE deliveries DROP CONSTRAINT deliveries_dead_reason_check;
+      ALTER TABLE deliveries ADD CONSTRAINT deliveries_dead_reason_check CHECK (dead_reason IN
+        ('rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'expired', 'over_budget'));
+      ALTER TABLE deliveries ADD COLUMN sending_at bigint, ADD COLUMN round_started_at bigint;
+    `,
+  },
 ];

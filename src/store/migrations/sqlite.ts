@@ -94,4 +94,53 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'deliveries: sending mark, round start, dead reasons expired and over_budget',
+    // SQLite cannot change a CHECK constraint in place: the table is rebuilt (SqliteStore.migrate
+    // turns foreign keys off around migrations, so dropping the old table leaves attempts alone)
+    // and its indexes made again. rowid is copied: an event's deliveries are listed in rowid order.
+    // sending_at: an at-most-once delivery (routine) whose request may be on its way; a lost
+    // lease then ends it as unknown instead of sending it again. round_started_at: the last replay
+    // (null: created_at), where retry.maxAge counts from. over_budget is for shared budgets.
+    sql: `
+      CREATE TABLE deliveries_new (
+        id                TEXT PRIMARY KEY,
+        event_id          TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        provider          TEXT NOT NULL,
+        event_type        TEXT NOT NULL,
+        route             TEXT NOT NULL,
+        target            TEXT NOT NULL,
+        idempotency_key   TEXT NOT NULL,
+        body              BLOB,
+        status            TEXT NOT NULL CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead')),
+        dead_reason       TEXT CHECK (dead_reason IN
+          ('rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'expired', 'over_budget')),
+        error             TEXT,
+        attempts_in_round INTEGER NOT NULL DEFAULT 0,
+        attempt_count     INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at   INTEGER NOT NULL,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        lease_owner       TEXT,
+        lease_expires_at  INTEGER,
+        sending_at        INTEGER,
+        round_started_at  INTEGER
+      );
+      INSERT INTO deliveries_new (rowid, id, event_id, provider, event_type, route, target, idempotency_key, body,
+        status, dead_reason, error, attempts_in_round, attempt_count, next_attempt_at, created_at, updated_at,
+        lease_owner, lease_expires_at)
+      SELECT rowid, id, event_id, provider, event_type, route, target, idempotency_key, body,
+        status, dead_reason, error, attempts_in_round, attempt_count, next_attempt_at, created_at, updated_at,
+        lease_owner, lease_expires_at
+      FROM deliveries;
+      DROP TABLE deliveries;
+      ALTER TABLE deliveries_new RENAME TO deliveries;
+      CREATE INDEX deliveries_claim ON deliveries (status, target, next_attempt_at, id);
+      CREATE INDEX deliveries_next ON deliveries (status, next_attempt_at, target);
+      CREATE INDEX deliveries_event ON deliveries (event_id);
+      CREATE INDEX deliveries_created ON deliveries (created_at, id);
+      CREATE INDEX deliveries_updated ON deliveries (status, updated_at);
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ import { purgeContract } from './contract-purge.ts';
 import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
 import { rerouteContract } from './contract-reroute.ts';
+import { sendingContract } from './contract-sending.ts';
 
 export interface ContractContext {
   /** The store of the running test. */
@@ -52,5 +53,6 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
+    sendingContract(ctx);
   });
 }
