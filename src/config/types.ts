@@ -2,6 +2,7 @@
  * The shape of routes.yaml after ${ENV} interpolation (spec section 2). schemas/routes.schema.json
  * is the authority for what is allowed; these types mirror it and a test keeps them in step.
  */
+import type { VerifyOptionsBase } from '../providers/types.ts';
 
 export interface RateLimitConfig {
   /** Max requests in any sliding window of length `per`. */
@@ -70,6 +71,8 @@ export interface TargetConfig {
   readonly retry?: RetryConfig;
   readonly rateLimit?: TargetRateLimitConfig;
   readonly circuitBreaker?: { readonly enabled?: boolean; readonly failures?: number; readonly cooldown?: string };
+  /** Sign each request as a provider of this verifier type would (`{ type: standard-webhooks, secret }`). */
+  readonly sign?: VerifyOptionsBase;
 }
 
 export interface RouteConfig {

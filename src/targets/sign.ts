@@ -9,7 +9,12 @@
 import { SetupError } from '../errors.ts';
 import { requireVerifierType, signFor } from '../providers/registry.ts';
 import { resolveSecrets } from '../providers/secrets.ts';
-import type { VerifyOptionsBase } from '../providers/types.ts';
+import type { VerifierType, VerifyOptionsBase } from '../providers/types.ts';
+
+/** Whether a verifier type's signer can sign an outgoing request: a secret, headers only. */
+export function canSignOutgoing(verifierType: VerifierType): boolean {
+  return verifierType.kind !== 'none' && verifierType.signRequest === undefined && verifierType.throwawayKeys === undefined;
+}
 
 /** Headers that sign one request body for one delivery at one moment. */
 export type OutgoingSigner = (body: Buffer, messageId: string, at: Date) => Promise<Record<string, string>>;
@@ -22,7 +27,7 @@ export type OutgoingSigner = (body: Buffer, messageId: string, at: Date) => Prom
 export function outgoingSigner(block: VerifyOptionsBase, field = 'sign'): OutgoingSigner {
   const verifierType = requireVerifierType(block.type);
   if (verifierType.kind === 'none') throw new SetupError(`${field}.type: "none" signs nothing; leave sign: out instead`);
-  if (verifierType.signRequest !== undefined || verifierType.throwawayKeys !== undefined) {
+  if (!canSignOutgoing(verifierType)) {
     throw new SetupError(
       `${field}.type: ${block.type} cannot sign outgoing requests (its signature is more than headers, or needs a private key)`,
     );
