@@ -11,7 +11,9 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: the built JavaScript, production dependencies, a non-root user.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production HOOKGATE_CONFIG=/app/routes.yaml HOOKGATE_STORE=sqlite:/data/hookgate.db PORT=8787
+# A container's loopback is its own: listen on every interface of the container (outside, publish
+# the port only where it should be reachable). hookgate itself defaults to 127.0.0.1.
+ENV NODE_ENV=production HOOKGATE_CONFIG=/app/routes.yaml HOOKGATE_STORE=sqlite:/data/hookgate.db PORT=8787 HOOKGATE_HOST=0.0.0.0
 # V8's heap, sized for a router (measured by `npm run bench -- --soak`, see README "Performance"):
 # a 8 MB semi-space and a 256 MB old-generation cap keep RSS near 140 MB under sustained load,
 # against 230-260 MB with node's defaults. Raise the cap for a large server.bodyLimit.

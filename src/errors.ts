@@ -1,7 +1,13 @@
 /**
- * The error catalog. Request-time failures carry a code, an HTTP status and a short message that
- * never contains a secret or an expected signature. Setup mistakes (bad options handed to a
- * factory) are SetupError, which is never turned into an HTTP answer.
+ * The error catalog: every error answer of the HTTP API (webhook ingress, admin API, health) is
+ * `{"error": "<message>", "code": "<code>"}`, and its code, HTTP status and base message come from
+ * here. The wire code is the key in lower case (`SIGNATURE_INVALID` -> `signature_invalid`): keys
+ * stay upper case so call sites read as constants, and the README's table is checked against this
+ * object by a test. Messages never contain a secret or an expected signature.
+ *
+ * Add an entry by appending one line; the object stays a literal keyed by code so that parallel
+ * additions merge line by line. Setup mistakes (bad options handed to a factory) are SetupError,
+ * which is never turned into an HTTP answer.
  */
 
 export const ERRORS = {
@@ -20,9 +26,23 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'too many requests' },
   STORE_UNAVAILABLE: { status: 503, message: 'store unavailable, retry later' },
   SHUTTING_DOWN: { status: 503, message: 'shutting down, retry later' },
+  NOT_READY: { status: 503, message: 'not ready yet' },
+  NOT_FOUND: { status: 404, message: 'not found' },
+  UNAUTHORIZED: { status: 401, message: 'missing or wrong admin token' },
+  INVALID_PARAMETER: { status: 400, message: 'invalid parameter' },
+  BODY_UNREADABLE: { status: 400, message: 'body could not be read' },
+  ALREADY_QUEUED: { status: 409, message: 'already queued' },
+  BAD_REQUEST: { status: 400, message: 'bad request' },
+  INTERNAL_ERROR: { status: 500, message: 'internal error' },
+  EVENT_UNROUTABLE: { status: 422, message: 'the stored event cannot be routed under the current config' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** The code as clients, logs and metrics see it: `signature_invalid`. */
+export function wireCode(code: ErrorCode): string {
+  return code.toLowerCase();
+}
 
 /** A request-time failure with its HTTP status. `detail` may name a header; never a secret. */
 export class HookgateError extends Error {
@@ -34,6 +54,11 @@ export class HookgateError extends Error {
     this.code = code;
     this.status = status ?? ERRORS[code].status;
   }
+}
+
+/** The JSON body of an error answer. Extra fields (such as `parameter`) follow the two fixed ones. */
+export function errorJson(error: HookgateError, extra?: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify({ error: error.message, code: wireCode(error.code), ...extra });
 }
 
 /**

@@ -9,10 +9,10 @@ import { parseTimeBound, TIME_BOUND_HINT } from '../http/admin-time.ts';
 import { silentLogger } from '../observability/logger.ts';
 import { type RerouteOutcome, rerouteMatching, rerouteReply, rerouteStoredEvent } from '../pipeline/reroute.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
+import { loadAndCompile } from '../server/load-config.ts';
 import type { EventFilter } from '../store/types.ts';
 import { type CliIo, withCliStore } from './deliveries.ts';
 import { configPathOption } from './options.ts';
-import { loadAndCompile } from './serve.ts';
 import type { StoreCommandOptions } from './store-url.ts';
 
 export interface RerouteOptions extends StoreCommandOptions {
@@ -73,10 +73,12 @@ export async function runReroute(
     return 2;
   }
   const file = configPathOption(options.config, io.env ?? process.env);
-  const loaded = loadAndCompile(file, silentLogger(), io.env ?? process.env);
-  if (loaded.config === null) {
-    io.err(`hookgate reroute: ${file} is not usable:\n${loaded.refusal.errors.map((l) => `  ${l}`).join('\n')}`);
-    if (loaded.refusal.missingEnv.length > 0) io.err(`set ${loaded.refusal.missingEnv.join(', ')} (or load them with --env-file)`);
+  const loaded = loadAndCompile(file, { mode: 'serve', env: { ...(io.env ?? process.env) } });
+  if (!loaded.ok || loaded.config === null) {
+    const errors = loaded.ok ? [] : loaded.errors;
+    io.err(`hookgate reroute: ${file} is not usable:\n${errors.map((l) => `  ${l}`).join('\n')}`);
+    const missingEnv = loaded.loaded.missingEnv;
+    if (missingEnv.length > 0) io.err(`set ${missingEnv.join(', ')} (or load them with --env-file)`);
     return 1;
   }
   const config: CompiledConfig = loaded.config;

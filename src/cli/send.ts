@@ -9,10 +9,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
-import { loadConfigFile } from '../config/load.ts';
 import { MISSING_SECRET_PLACEHOLDER } from '../config/secrets.ts';
 import { requireVerifierType, signRequestFor } from '../providers/registry.ts';
+import { loadAndCompile } from '../server/load-config.ts';
 import { configPathOption } from './options.ts';
 
 const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
@@ -61,15 +60,9 @@ function parseHeader(text: string): [string, string] {
 export async function planSend(provider: string, payload: string | undefined, options: SendOptions): Promise<SendPlan> {
   const file = configPathOption(options.config);
   // Validate mode: variables this command does not need (target URLs, tokens) may be unset.
-  const loaded = loadConfigFile(file, { mode: 'validate' });
-  if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    throw new Error(
-      `${file} is not usable:\n${loaded.diagnostics
-        .filter((d) => d.severity === 'error')
-        .map(formatDiagnostic)
-        .join('\n')}`,
-    );
-  }
+  const result = loadAndCompile(file, { mode: 'validate', compile: false });
+  if (!result.ok) throw new Error(`${file} is not usable:\n${result.errors.join('\n')}`);
+  const loaded = { ...result.loaded, config: result.file };
   const providerConfig = loaded.config.providers[provider];
   if (!providerConfig) {
     throw new Error(`no provider "${provider}" in ${file} (have: ${Object.keys(loaded.config.providers).join(', ')})`);

@@ -4,10 +4,9 @@
  * folder). The config is loaded in validate mode, so secrets these commands do not need may be
  * unset. Shared by deliveries, replay and migrate.
  */
-import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
-import { loadConfigFile } from '../config/load.ts';
 import { resolveStoreUrl } from '../pipeline/compile.ts';
 import { DEFAULTS } from '../pipeline/types.ts';
+import { loadAndCompile } from '../server/load-config.ts';
 import { configPathOption } from './options.ts';
 
 export interface StoreCommandOptions {
@@ -36,12 +35,12 @@ export function chooseStore(
   if (fromEnv !== undefined && fromEnv !== '') return { url: resolveStoreUrl(fromEnv, cwd), source: 'HOOKGATE_STORE' };
 
   const file = configPathOption(options.config, env);
-  const loaded = loadConfigFile(file, { mode: 'validate', env, cwd });
-  if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-    throw new CommandFailure(`${file} is not usable (pass --store or set HOOKGATE_STORE to skip it):\n${errors.join('\n')}`);
+  const result = loadAndCompile(file, { mode: 'validate', env, cwd, compile: false });
+  if (!result.ok) {
+    throw new CommandFailure(`${file} is not usable (pass --store or set HOOKGATE_STORE to skip it):\n${result.errors.join('\n')}`);
   }
-  const raw = loaded.config.store ?? DEFAULTS.store;
+  const loaded = result.loaded;
+  const raw = result.file.store ?? DEFAULTS.store;
   if (raw.trim() === '') {
     const missing = loaded.missingEnv.length > 0 ? ` (unset: ${loaded.missingEnv.join(', ')})` : '';
     throw new CommandFailure(`${file}: store is empty after \${...} substitution${missing}; set it, or pass --store / set HOOKGATE_STORE`);

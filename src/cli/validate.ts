@@ -9,7 +9,7 @@ import { Option } from 'commander';
 import type { Diagnostic } from '../config/diagnostic.ts';
 import { formatDiagnostic, hasErrors } from '../config/diagnostic.ts';
 import { expandConfigPaths } from '../config/find-files.ts';
-import { loadConfigFile } from '../config/load.ts';
+import { loadAndCompile } from '../server/load-config.ts';
 import { configPathOption } from './options.ts';
 
 export const VALIDATE_FORMATS = ['text', 'json', 'github'] as const;
@@ -58,7 +58,7 @@ export function runValidate(files: readonly string[], options: ValidateCommandOp
     message: `no file matches ${pattern}`,
   }));
   for (const path of paths) {
-    const result = loadConfigFile(path, { env, cwd, strictEnv: options.strictEnv === true, mode: 'validate' });
+    const result = loadAndCompile(path, { env, cwd, strictEnv: options.strictEnv === true, mode: 'validate', compile: false });
     diagnostics.push(...result.diagnostics);
   }
   io.out(render(diagnostics, paths.length, options.format ?? 'text'));

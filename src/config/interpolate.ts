@@ -1,5 +1,5 @@
 /**
- * ${ENV} interpolation of one string (spec section 2): `${NAME}`, `${NAME:-default}` (used when
+ * ${ENV} interpolation of one string: `${NAME}`, `${NAME:-default}` (used when
  * NAME is unset or empty), `${file:path}` (relative to the config's folder, trailing newlines
  * trimmed) and `$${` for a literal `${`. Only names and paths are reported, never values.
  */

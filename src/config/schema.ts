@@ -37,6 +37,12 @@ function serverSchema(): JsonSchema {
     description: 'Inbound HTTP server settings. All optional.',
     additionalProperties: false,
     properties: {
+      host: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'Address to listen on (default 127.0.0.1: this machine only). 0.0.0.0 or :: for every interface. HOOKGATE_HOST and --host override it.',
+      },
       port: {
         type: 'integer',
         minimum: 0,
@@ -183,6 +189,12 @@ function targetSchema(): JsonSchema {
           concurrency: positiveInteger('Most requests in flight at once (default 10).'),
         },
       },
+      budget: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'The name of a top-level `budgets` entry this target spends: each request sent to it takes one unit of that shared budget.',
+      },
       circuitBreaker: {
         type: 'object',
         description:
@@ -196,6 +208,25 @@ function targetSchema(): JsonSchema {
           failures: positiveInteger('Consecutive failed attempts that pause the target (default 10).'),
           cooldown: duration('How long the target stays paused before a probe (default 1m).'),
         },
+      },
+    },
+  };
+}
+
+function budgetSchema(): JsonSchema {
+  return {
+    type: 'object',
+    description:
+      'An allowance shared by every target that names it: at most `limit` requests in any sliding window of `per`, across all replicas.',
+    additionalProperties: false,
+    required: ['limit', 'per'],
+    properties: {
+      limit: positiveInteger('Most requests sent, to all its targets together, in any window of length `per`.'),
+      per: duration('Window length, e.g. 1d for a daily allowance of routine runs.'),
+      over: {
+        enum: ['hold', 'drop'],
+        description:
+          'Deliveries beyond the limit: hold (default) keeps them pending in the store, oldest first, until the window has room; drop dead-letters them as over_budget (replayable).',
       },
     },
   };
@@ -255,6 +286,12 @@ export function buildSchema(): JsonSchema {
         description: 'Who may post to /webhooks/{name}, and how we know it is them. Names: lower-case letters, digits, - and _.',
         propertyNames: { pattern: PROVIDER_NAME_PATTERN },
         additionalProperties: providerSchema(),
+      },
+      budgets: {
+        type: 'object',
+        description: 'Named allowances that several targets share (a target names one with `budget:`).',
+        propertyNames: { pattern: NAME_PATTERN },
+        additionalProperties: budgetSchema(),
       },
       targets: {
         type: 'object',

@@ -1,5 +1,5 @@
 /**
- * Empty secrets (spec section 2): `secrets` entries that expand to "" are dropped, for rotation
+ * Empty secrets: `secrets` entries that expand to "" are dropped, for rotation
  * (`"${SECRET_OLD:-}"`), and a provider left with no secret is an error. Outside `serve`, a secret
  * that is empty only because its variable is missing (CI has no production secrets) is replaced by
  * a placeholder, so the config still loads and the rest of it is checked.

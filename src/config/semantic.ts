@@ -7,6 +7,7 @@ import type { CheckContext } from './check-context.ts';
 import { entries, finding, isRecord, items } from './check-context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { showPath } from './interpolate-document.ts';
+import { budgetChecks } from './semantic-budgets.ts';
 import { eventCatalogChecks } from './semantic-events.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
 import { targetKindChecks } from './semantic-targets.ts';
@@ -29,6 +30,8 @@ export const SEMANTIC_CODES = [
   'verify-none',
   'literal-secret',
   'no-secret',
+  'unknown-budget',
+  'unused-budget',
   'unknown-function',
   'filter-bare-path',
   'unknown-event',
@@ -45,6 +48,7 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...eventPatternChecks(data, ctx),
     ...literalSecretChecks(data, ctx),
     ...verifyNoneChecks(data, ctx),
+    ...budgetChecks(data, ctx),
     ...eventCatalogChecks(data, ctx),
     ...targetKindChecks(data, ctx),
   ];

@@ -1,5 +1,5 @@
 /**
- * The shape of routes.yaml after ${ENV} interpolation (spec section 2). schemas/routes.schema.json
+ * The shape of routes.yaml after ${ENV} interpolation. schemas/routes.schema.json
  * is the authority for what is allowed; these types mirror it and a test keeps them in step.
  */
 import type { VerifyOptionsBase } from '../providers/types.ts';
@@ -12,6 +12,8 @@ export interface RateLimitConfig {
 }
 
 export interface ServerConfig {
+  /** Listen address; default 127.0.0.1. */
+  readonly host?: string;
   readonly port?: number;
   /** A size such as `1mb`. Default 1mb. */
   readonly bodyLimit?: string;
@@ -73,6 +75,17 @@ export interface TargetConfig {
   readonly circuitBreaker?: { readonly enabled?: boolean; readonly failures?: number; readonly cooldown?: string };
   /** Sign each request as a provider of this verifier type would (`{ type: standard-webhooks, secret }`). */
   readonly sign?: VerifyOptionsBase;
+  /** The top-level `budgets` entry this target spends. */
+  readonly budget?: string;
+}
+
+export interface BudgetConfig {
+  /** Most requests, all its targets together, in any sliding window of `per`. */
+  readonly limit: number;
+  /** Window length, a duration such as `1d`. */
+  readonly per: string;
+  /** Beyond the limit: hold (default) or drop (dead-letter as over_budget). */
+  readonly over?: 'hold' | 'drop';
 }
 
 export interface RouteConfig {
@@ -92,6 +105,8 @@ export interface RoutesFile {
   /** Age after which finished work is purged (default 7d). */
   readonly retention?: string;
   readonly providers: Readonly<Record<string, ProviderConfig>>;
+  /** Named allowances shared by the targets that name them. */
+  readonly budgets?: Readonly<Record<string, BudgetConfig>>;
   readonly targets: Readonly<Record<string, TargetConfig>>;
   readonly routes: readonly RouteConfig[];
 }

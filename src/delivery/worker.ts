@@ -7,10 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../observability/logger.ts';
-import type { CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
+import type { CompiledBudget, CompiledConfig, CompiledTarget } from '../pipeline/types.ts';
 import { DEFAULTS } from '../pipeline/types.ts';
+import type { BudgetTargetCap } from '../store/budget-types.ts';
 import type { AttemptOutcome, DeadReason, Delivery, NewAttempt, Store, TargetPause, Transition } from '../store/types.ts';
 import { targetKind } from '../targets/registry.ts';
+import { BUDGET_RECHECK_MS, BudgetClaimLog, BudgetWants, budgetOf, returnBudgetUnit, settleBudgetAttempt } from './budget-worker.ts';
 import { attemptHealth, CircuitBreakers, pauseState } from './circuit-breaker.ts';
 import { type AnyTargetLimiter, createMemoryLimiter, defaultMarginMs, pacingIntervalMs } from './rate-limit.ts';
 import { send as defaultSend, type SendErrorKind } from './send.ts';
@@ -92,6 +94,9 @@ export class DeliveryWorker {
   readonly #breakers = new CircuitBreakers();
   /** Targets whose one half-open probe is in flight from this worker. */
   readonly #probing = new Set<string>();
+  /** Deliveries in flight that spent a unit of a budget, by delivery id: the budget's name. */
+  readonly #budgeted = new Map<string, string>();
+  readonly #budgetLog: BudgetClaimLog;
   #pauses: { readonly at: number; readonly byTarget: ReadonlyMap<string, TargetPause> } | null = null;
 
   constructor(options: DeliveryWorkerOptions) {
@@ -106,6 +111,7 @@ export class DeliveryWorker {
     this.#random = options.random ?? Math.random;
     this.#send = options.send ?? defaultSend;
     this.#onAttempt = options.onAttempt;
+    this.#budgetLog = new BudgetClaimLog(this.#logger);
   }
 
   /** Deliveries being sent right now by this worker. */
@@ -192,6 +198,8 @@ export class DeliveryWorker {
     let wakeAt = now + MAX_IDLE_MS;
 
     const pauses = due.length > 0 ? await this.#currentPauses(now) : new Map<string, TargetPause>();
+    // Targets that spend a budget claim together after this loop, oldest first across the budget.
+    const wants = new BudgetWants();
     for (const name of due) {
       if (!this.#running) return 0;
       const target = targets.get(name);
@@ -210,6 +218,20 @@ export class DeliveryWorker {
       const spare = pause ? (inFlight === 0 ? 1 : 0) : target.concurrency - inFlight;
       if (spare <= 0) continue; // a finishing send wakes the loop
       if (pause) this.#probing.add(name);
+      const budget = budgetOf(this.#getConfig(), target);
+      if (budget) {
+        // A paced target takes one at a time, and none before its next slot.
+        const notBefore = target.rateLimit ? (this.#notBefore.get(name) ?? 0) : 0;
+        if (this.#now() < notBefore) wakeAt = Math.min(wakeAt, notBefore);
+        else
+          wants.add(budget, {
+            target: name,
+            limit: target.rateLimit ? 1 : spare,
+            leaseMs: this.#leaseFor(target),
+            concurrency: target.concurrency,
+          });
+        continue;
+      }
       if (target.rateLimit) {
         const notBefore = this.#notBefore.get(name) ?? 0;
         if (this.#now() < notBefore) {
@@ -227,6 +249,11 @@ export class DeliveryWorker {
       if (pause && (this.#perTarget.get(name) ?? 0) === 0) this.#probing.delete(name);
     }
 
+    for (const { budget, caps } of wants.entries()) {
+      if (!this.#running) return 0;
+      progress = (await this.#claimBudget(budget, caps)) || progress;
+    }
+
     if (progress || this.#waker.pending) return 0;
     const nextDue = await this.#store.nextDueAt();
     // A due time already past belongs to a target that is at its limits: its own wake-up applies.
@@ -234,13 +261,59 @@ export class DeliveryWorker {
     return Math.max(0, wakeAt - this.#now());
   }
 
+  /** A lease shorter than the send would let the delivery be claimed again while still in flight. */
+  #leaseFor(target: CompiledTarget): number {
+    return Math.max(this.#leaseMs, target.timeoutMs + this.#leaseGraceMs);
+  }
+
+  /**
+   * Claim through a budget for its due targets, and launch what it allows. A paced target's
+   * delivery still asks the rate limiter; one that must wait goes back, with its unit.
+   */
+  async #claimBudget(budget: CompiledBudget, caps: readonly BudgetTargetCap[]): Promise<boolean> {
+    const claim = await this.#store.claimBudget({
+      budget,
+      targets: caps,
+      now: this.#now(),
+      workerId: this.workerId,
+      recheckMs: BUDGET_RECHECK_MS,
+    });
+    this.#budgetLog.claimed(budget, claim, this.#now());
+    const targets = this.#getConfig().targets;
+    let launched = 0;
+    for (const delivery of claim.claimed) {
+      const target = targets.get(delivery.target);
+      if (target?.rateLimit) {
+        const now = this.#now();
+        const waitMs = await this.#limiter.reserve(target.name, target.rateLimit, now);
+        if (waitMs > 0) {
+          this.#notBefore.set(target.name, now + waitMs);
+          await returnBudgetUnit(this.#store, this.#logger, delivery.id, this.workerId, now);
+          await this.#store.release([delivery.id], this.workerId);
+          continue;
+        }
+        this.#notBefore.set(target.name, now + pacingIntervalMs(target.rateLimit, defaultMarginMs(target.rateLimit.perMs)));
+      }
+      if (!target) {
+        // The config changed under the claim: hand it back; the next pass dead-letters it.
+        await returnBudgetUnit(this.#store, this.#logger, delivery.id, this.workerId, this.#now());
+        await this.#store.release([delivery.id], this.workerId);
+        continue;
+      }
+      this.#budgeted.set(delivery.id, budget.name);
+      this.#launch(delivery, target);
+      launched++;
+    }
+    for (const cap of caps) if ((this.#perTarget.get(cap.target) ?? 0) === 0) this.#probing.delete(cap.target);
+    return launched > 0 || claim.dropped.length > 0;
+  }
+
   #claim(target: CompiledTarget, limit: number): Promise<Delivery[]> {
     const request = {
       target: target.name,
       limit,
       now: this.#now(),
-      // A lease shorter than the send would let the delivery be claimed again while still in flight.
-      leaseMs: Math.max(this.#leaseMs, target.timeoutMs + this.#leaseGraceMs),
+      leaseMs: this.#leaseFor(target),
       workerId: this.workerId,
     };
     // A shared store caps concurrency across every replica, not just this process.
@@ -279,6 +352,8 @@ export class DeliveryWorker {
       })
       .finally(() => {
         this.#active.delete(delivery.id);
+        // Ended before any request (nothing to send, or it could not be sent): the unit goes back.
+        if (this.#budgeted.delete(delivery.id)) void returnBudgetUnit(this.#store, this.#logger, delivery.id, this.workerId, this.#now());
         const left = (this.#perTarget.get(target.name) ?? 1) - 1;
         if (left > 0) this.#perTarget.set(target.name, left);
         else this.#perTarget.delete(target.name);
@@ -309,6 +384,13 @@ export class DeliveryWorker {
     const startedAt = this.#now();
     const result = await this.#send(target, { body: delivery.body, idempotencyKey: delivery.idempotencyKey }, { signal });
     const finishedAt = this.#now();
+    const budget = this.#budgeted.get(delivery.id);
+    if (budget !== undefined) {
+      this.#budgeted.delete(delivery.id);
+      // The kind's classifier says whether the target refused for now (a 429): that pauses the budget.
+      const rateLimited = kind.classify(result).outcome === 'rate_limited';
+      await settleBudgetAttempt(this.#store, this.#logger, budget, delivery, this.workerId, result, finishedAt, rateLimited);
+    }
 
     if (this.#shuttingDown && signal.aborted && result.statusCode === null) {
       const mayHaveStarted = kind.atMostOnce && (result.error?.requestSent ?? true);
@@ -347,7 +429,8 @@ export class DeliveryWorker {
       recorded,
     };
     if (recordError === null) {
-      this.#logger.info(fields, 'delivery attempt');
+      // A dead letter needs a person (replay or fix): warn, where a log alert can see it.
+      this.#logger[settled.deadReason ? 'warn' : 'info'](fields, 'delivery attempt');
     } else {
       // The store has no trace of this answer: the log line is the only link to the run it started.
       this.#logger.error(

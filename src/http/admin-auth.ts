@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { sendError } from './reply.ts';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
@@ -27,10 +28,8 @@ export function createAdminAuth(token: string) {
       return;
     }
     const missing = req.headers.authorization === undefined;
-    res
-      .status(401)
-      .set('WWW-Authenticate', 'Bearer realm="hookgate admin"')
-      .json({ error: missing ? 'missing Authorization header: send Bearer $HOOKGATE_ADMIN_TOKEN' : 'Authorization: not the admin token' });
+    res.setHeader('WWW-Authenticate', 'Bearer realm="hookgate admin"');
+    sendError(res, 'UNAUTHORIZED', missing ? 'send Authorization: Bearer $HOOKGATE_ADMIN_TOKEN' : 'Authorization is not the admin token');
   };
 }
 

@@ -108,6 +108,41 @@ export function deliveryFilterFrom(query: Query, now: number): DeliveryFilter {
   });
 }
 
+/**
+ * The JSON body of a bulk admin operation: string fields from `allowed` (empty ones count as
+ * absent) and a boolean `dryRun`. Anything else is a 400 naming the field.
+ */
+export function bulkBodyFrom(
+  text: string,
+  allowed: readonly string[],
+  exampleStatus: string,
+): { readonly fields: ReadonlyMap<string, string>; readonly dryRun: boolean } {
+  let body: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ParamError('body', `is not JSON; send {"status":"${exampleStatus}", ...}`);
+    }
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ParamError('body', `must be a JSON object such as {"status":"${exampleStatus}","dryRun":true}`);
+  }
+  const fields = new Map<string, string>();
+  let dryRun = false;
+  for (const [name, value] of Object.entries(body)) {
+    if (!allowed.includes(name)) throw new ParamError(name, `unknown field; use ${allowed.join(', ')}`);
+    if (name === 'dryRun') {
+      if (typeof value !== 'boolean') throw new ParamError('dryRun', 'must be true or false');
+      dryRun = value;
+    } else if (value !== null && value !== undefined) {
+      if (typeof value !== 'string') throw new ParamError(name, 'must be a string');
+      if (value !== '') fields.set(name, value);
+    }
+  }
+  return { fields, dryRun };
+}
+
 export interface BulkReplay {
   readonly filter: DeliveryFilter & { readonly status: (typeof REPLAY_STATUSES)[number] };
   readonly dryRun: boolean;
@@ -120,31 +155,7 @@ const REPLAY_FIELDS = ['status', 'route', 'target', 'since', 'reason', 'dryRun']
  * `unknown` outcomes are re-queued only when `reason` names them.
  */
 export function bulkReplayFrom(text: string, now: number): BulkReplay {
-  let body: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ParamError('body', 'is not JSON; send {"status":"dead", ...}');
-    }
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ParamError('body', 'must be a JSON object such as {"status":"dead","dryRun":true}');
-  }
-  const fields = new Map<string, string>();
-  let dryRun = false;
-  for (const [name, value] of Object.entries(body)) {
-    if (!(REPLAY_FIELDS as readonly string[]).includes(name)) {
-      throw new ParamError(name, `unknown field; use ${REPLAY_FIELDS.join(', ')}`);
-    }
-    if (name === 'dryRun') {
-      if (typeof value !== 'boolean') throw new ParamError('dryRun', 'must be true or false');
-      dryRun = value;
-    } else if (value !== null && value !== undefined) {
-      if (typeof value !== 'string') throw new ParamError(name, 'must be a string');
-      if (value !== '') fields.set(name, value);
-    }
-  }
+  const { fields, dryRun } = bulkBodyFrom(text, REPLAY_FIELDS, 'dead');
   // A bulk replay without a status would re-send everything ever delivered: make it explicit.
   const status = oneOf('status', fields.get('status'), REPLAY_STATUSES);
   if (status === undefined) throw new ParamError('status', `is required: ${REPLAY_STATUSES.join(' or ')}`);

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.ts';
 import { rerouteMatching, rerouteReply, rerouteStoredEvent } from '../pipeline/reroute.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
 import type { EventFilter, Store } from '../store/types.ts';
-import { EVENT_STATUSES, oneOf, ParamError, timeBound } from './admin-params.ts';
+import { bulkBodyFrom, EVENT_STATUSES, oneOf, ParamError, timeBound } from './admin-params.ts';
 import { eventSummaryView } from './admin-views.ts';
 
 export interface RerouteRoutesOptions {
@@ -23,29 +23,7 @@ const FIELDS = ['status', 'provider', 'event', 'since', 'until', 'dryRun'] as co
 
 /** The bulk reroute body; `status` is required so that an empty body cannot re-route everything. */
 export function bulkRerouteFrom(text: string, now: number): { filter: EventFilter; dryRun: boolean } {
-  let body: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ParamError('body', 'is not JSON; send {"status":"ignored", ...}');
-    }
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ParamError('body', 'must be a JSON object such as {"status":"ignored","since":"1h","dryRun":true}');
-  }
-  const fields = new Map<string, string>();
-  let dryRun = false;
-  for (const [name, value] of Object.entries(body)) {
-    if (!(FIELDS as readonly string[]).includes(name)) throw new ParamError(name, `unknown field; use ${FIELDS.join(', ')}`);
-    if (name === 'dryRun') {
-      if (typeof value !== 'boolean') throw new ParamError('dryRun', 'must be true or false');
-      dryRun = value;
-    } else if (value !== null && value !== undefined) {
-      if (typeof value !== 'string') throw new ParamError(name, 'must be a string');
-      if (value !== '') fields.set(name, value);
-    }
-  }
+  const { fields, dryRun } = bulkBodyFrom(text, FIELDS, 'ignored');
   const status = oneOf('status', fields.get('status'), EVENT_STATUSES);
   if (status === undefined) throw new ParamError('status', `is required: ${EVENT_STATUSES.join(' or ')}`);
   const filter: EventFilter = { status };

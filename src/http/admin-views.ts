@@ -4,6 +4,7 @@
  * not part of any stored record, so they cannot leak from here; event headers were stored without
  * the provider's signature headers, and credentials headers are dropped once more below.
  */
+import { heldView } from '../delivery/budget-view.ts';
 import type { Attempt, Delivery, EventWithDeliveries, StoredEvent } from '../store/types.ts';
 
 /** Dropped from stored event headers whatever the verifier declared (defence in depth). */
@@ -91,6 +92,8 @@ export interface DeliverySummaryView {
   readonly next_attempt_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
+  /** Set while a shared budget holds the delivery back: the budget, and until when. */
+  readonly held: { readonly budget: string; readonly until: string } | null;
 }
 
 export function deliverySummaryView(delivery: Delivery): DeliverySummaryView {
@@ -111,6 +114,7 @@ export function deliverySummaryView(delivery: Delivery): DeliverySummaryView {
     next_attempt_at: waiting ? isoTime(delivery.nextAttemptAt) : null,
     created_at: isoTime(delivery.createdAt),
     updated_at: isoTime(delivery.updatedAt),
+    held: heldView(delivery),
   };
 }
 

@@ -56,7 +56,7 @@ describe('admin authentication', () => {
     const res = header === undefined ? await req : await req.set('authorization', header);
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect(res.body).toEqual({ error: expect.any(String) });
+    expect(res.body).toEqual({ error: expect.any(String), code: 'unauthorized' });
     expect(JSON.stringify(res.body)).not.toContain(TOKEN);
   });
 
@@ -124,7 +124,8 @@ describe('GET /admin/events', () => {
     const res = await get(`/admin/events?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.parameter).toBe(parameter);
-    expect(res.body.error).toMatch(new RegExp(`^${parameter}: `));
+    expect(res.body.error).toMatch(new RegExp(`^invalid parameter: ${parameter}: `));
+    expect(res.body).toMatchObject({ code: 'invalid_parameter', parameter });
   });
 
   it('refuses a deliveries cursor on events', async () => {

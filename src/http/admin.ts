@@ -1,20 +1,22 @@
 /**
- * The admin API (SPEC section 3), mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
+ * The admin API, mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
  * list and inspect events and deliveries, replay one delivery or a filtered set. JSON in and
  * out, snake_case fields, ISO times. A replay re-queues the stored body with the same
  * Idempotency-Key and wakes this process's worker.
  */
 
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { budgetViews } from '../delivery/budget-view.ts';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CompiledConfig } from '../pipeline/types.ts';
+import type { CompiledBudget, CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
 import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
+import { sendError } from './reply.ts';
 
 export interface AdminOptions {
   /** The bearer token; the caller mounts nothing when it is unset or empty. */
@@ -24,6 +26,8 @@ export interface AdminOptions {
   /** Wake the delivery worker after a replay (runtime.notifyWorker). */
   readonly notifyWorker: () => void;
   readonly now?: () => number;
+  /** The budgets GET /admin/budgets lists; default: those of `config`. */
+  readonly budgets?: () => readonly CompiledBudget[];
   /** The current config, for reroutes; without it the reroute endpoints are not mounted. */
   readonly config?: () => CompiledConfig;
 }
@@ -49,7 +53,7 @@ export function createAdminRouter(options: AdminOptions): Router {
     const id = String(req.params.id);
     const event = await store.getEvent(id);
     if (!event) {
-      res.status(404).json({ error: `no event with id "${id}"` });
+      sendError(res, 'NOT_FOUND', `no event with id "${id}"`);
       return;
     }
     res.json(eventDetailView(event));
@@ -64,7 +68,7 @@ export function createAdminRouter(options: AdminOptions): Router {
     const id = String(req.params.id);
     const delivery = await store.getDelivery(id);
     if (!delivery) {
-      res.status(404).json({ error: `no delivery with id "${id}"` });
+      sendError(res, 'NOT_FOUND', `no delivery with id "${id}"`);
       return;
     }
     res.json(deliveryDetailView(delivery));
@@ -74,17 +78,17 @@ export function createAdminRouter(options: AdminOptions): Router {
     const id = String(req.params.id);
     const delivery = await store.getDelivery(id);
     if (!delivery) {
-      res.status(404).json({ error: `no delivery with id "${id}"` });
+      sendError(res, 'NOT_FOUND', `no delivery with id "${id}"`);
       return;
     }
     if (delivery.status === 'pending' || delivery.status === 'in_flight') {
-      res.status(409).json({ error: `delivery "${id}" is ${delivery.status}: it is queued already` });
+      sendError(res, 'ALREADY_QUEUED', `delivery "${id}" is ${delivery.status}: it is queued already`);
       return;
     }
     const replayed = await store.replay([id], now());
     if (replayed === 0) {
       // Replayed by someone else between the read and the update.
-      res.status(409).json({ error: `delivery "${id}" is queued already` });
+      sendError(res, 'ALREADY_QUEUED', `delivery "${id}" is queued already`);
       return;
     }
     logger.info(
@@ -93,6 +97,11 @@ export function createAdminRouter(options: AdminOptions): Router {
     );
     options.notifyWorker();
     res.status(202).json({ replayed });
+  });
+
+  router.get('/budgets', async function listBudgets(_req: Request, res: Response) {
+    const budgets = options.budgets?.() ?? [...(options.config?.().budgets?.values() ?? [])];
+    res.json({ items: budgetViews(budgets, await store.budgetStats(budgets, now())) });
   });
 
   router.get('/targets', async function listPausedTargets(_req: Request, res: Response) {
@@ -112,7 +121,7 @@ export function createAdminRouter(options: AdminOptions): Router {
   router.post('/targets/:name/resume', async function resumeTarget(req: Request, res: Response) {
     const name = String(req.params.name);
     if (!(await store.resumeTarget(name))) {
-      res.status(404).json({ error: `target "${name}" is not paused` });
+      sendError(res, 'NOT_FOUND', `target "${name}" is not paused`);
       return;
     }
     logger.info({ target: name }, 'target resumed (admin API)');
@@ -139,7 +148,7 @@ export function createAdminRouter(options: AdminOptions): Router {
   if (options.config) mountReroute(router, { store, logger, config: options.config, notifyWorker: options.notifyWorker, now });
 
   router.use(function adminNotFound(req: Request, res: Response) {
-    res.status(404).json({ error: `no admin endpoint ${req.method} ${req.baseUrl}${req.path}` });
+    sendError(res, 'NOT_FOUND', `no admin endpoint ${req.method} ${req.baseUrl}${req.path}`);
   });
 
   router.use(function adminError(err: unknown, _req: Request, res: Response, next: NextFunction) {
@@ -148,20 +157,21 @@ export function createAdminRouter(options: AdminOptions): Router {
       return;
     }
     if (err instanceof ParamError) {
-      res.status(400).json({ error: err.message, parameter: err.parameter });
+      sendError(res, 'INVALID_PARAMETER', err.message, { parameter: err.parameter });
       return;
     }
     if (err instanceof CursorError) {
-      res.status(400).json({ error: err.message, parameter: 'cursor' });
+      sendError(res, 'INVALID_PARAMETER', err.message, { parameter: 'cursor' });
       return;
     }
     const status = httpStatusOf(err);
     if (status !== null && status >= 400 && status < 500) {
-      res.status(status).json({ error: status === 413 ? 'body: over 16kb' : 'body: could not be read' });
+      if (status === 413) sendError(res, 'BODY_TOO_LARGE', 'the limit is 16kb');
+      else sendError(res, 'BODY_UNREADABLE');
       return;
     }
     logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admin API request failed');
-    res.status(503).json({ error: 'the store could not answer; retry later (details in the router log)' });
+    sendError(res, 'STORE_UNAVAILABLE', 'the store could not answer (details in the router log)');
   });
 
   return router;

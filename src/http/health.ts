@@ -1,23 +1,39 @@
-/** /healthz (the process answers) and /readyz (config loaded, store reachable, not draining). */
-import type { Request, Response } from 'express';
+/**
+ * /healthz (the process answers) and /readyz (config loaded, store reachable, not draining). Plain
+ * node handlers: they answer without express, so they keep answering while the admin engine or
+ * the log destination is in trouble. /readyz also tells whether the last reload was refused: the
+ * process stays ready (it serves the previous config) but says so, for whoever watches.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Runtime } from '../runtime.ts';
+import { sendError, sendJson } from './reply.ts';
 
-export function healthz(_req: Request, res: Response): void {
-  res.json({ status: 'ok' });
+export function healthz(_req: IncomingMessage, res: ServerResponse): void {
+  sendJson(res, 200, { status: 'ok' });
 }
 
 export function createReadyz(runtime: Runtime) {
-  return async function readyz(_req: Request, res: Response): Promise<void> {
-    if (!runtime.state.ready || runtime.state.shuttingDown) {
-      res.status(503).json({ status: runtime.state.shuttingDown ? 'shutting_down' : 'starting' });
+  return async function readyz(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (runtime.state.shuttingDown) {
+      sendError(res, 'SHUTTING_DOWN', undefined, { status: 'shutting_down' });
+      return;
+    }
+    if (!runtime.state.ready) {
+      sendError(res, 'NOT_READY', 'starting', { status: 'starting' });
       return;
     }
     try {
       await runtime.store.ping();
     } catch {
-      res.status(503).json({ status: 'unavailable', error: 'store unreachable' });
+      sendError(res, 'STORE_UNAVAILABLE', 'the store did not answer a ping', { status: 'unavailable' });
       return;
     }
-    res.json({ status: 'ready', config_sha256: runtime.config().sha256, store: runtime.store.kind });
+    const reload = runtime.state.lastReload;
+    sendJson(res, 200, {
+      status: 'ready',
+      config_sha256: runtime.config().sha256,
+      store: runtime.store.kind,
+      ...(reload ? { last_reload: reload } : {}),
+    });
   };
 }

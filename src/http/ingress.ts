@@ -1,18 +1,15 @@
 /**
- * POST /webhooks/:provider: read the raw bytes, hand them to ingest(), answer per spec section 3.
- * One implementation, two doors: createWebhookHandler() works on plain node:http objects and is
- * what the lean listener (lean-server.ts) calls for every webhook; createIngressHandler() adapts
- * it to an express route (the app keeps the route, e.g. for tests that mount only the app).
- * Replies are written with node's own writeHead/end, so both doors answer byte for byte alike.
+ * POST /webhooks/:provider: read the raw bytes, hand them to ingest(), answer with the contract's
+ * status table. Works on plain node:http objects; the door (door.ts) calls it for every webhook.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'express';
-import { type ErrorCode, HookgateError } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 import { httpReply, type IngestOutcome, ingest } from '../pipeline/ingest.ts';
 import type { WebhookRequest } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { ClientRateLimiter } from './client-rate-limit.ts';
-import { readBody } from './read-body.ts';
+import { readBody, refuseOversized } from './read-body.ts';
+import { sendError, writeReply } from './reply.ts';
 
 export interface IngressOptions {
   readonly onOutcome?: (outcome: IngestOutcome) => void;
@@ -31,16 +28,6 @@ export interface WebhookCall {
 
 export type WebhookHandler = (req: IncomingMessage, res: ServerResponse, call: WebhookCall) => Promise<void>;
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-/** Write a complete reply (headers set earlier with setHeader, such as Allow, are kept). */
-export function writeReply(res: ServerResponse, status: number, headers: Readonly<Record<string, string>>, body: string): void {
-  res.statusCode = status;
-  for (const name in headers) res.setHeader(name, headers[name]!);
-  res.setHeader('content-length', Buffer.byteLength(body));
-  res.end(body);
-}
-
 export function createWebhookHandler(runtime: Runtime, options: IngressOptions = {}): WebhookHandler {
   // One limiter per (requests, per) setting: a reload that changes the limit starts a new one.
   let limiter: { key: string; limiter: ClientRateLimiter } | null = null;
@@ -53,9 +40,8 @@ export function createWebhookHandler(runtime: Runtime, options: IngressOptions =
   }
 
   function fail(res: ServerResponse, provider: string, code: ErrorCode, detail?: string): void {
-    const error = new HookgateError(code, detail);
     options.onRejectedEarly?.(provider, code);
-    writeReply(res, error.status, { 'content-type': JSON_TYPE }, JSON.stringify({ error: error.message }));
+    sendError(res, code, detail);
   }
 
   return async function handleWebhook(req: IncomingMessage, res: ServerResponse, call: WebhookCall): Promise<void> {
@@ -89,8 +75,10 @@ export function createWebhookHandler(runtime: Runtime, options: IngressOptions =
     }
     const body = await readBody(req, config.server.bodyLimitBytes);
     if (!body.ok) {
-      if (body.reason === 'too_large') fail(res, provider, 'BODY_TOO_LARGE', `the limit is ${config.server.bodyLimitBytes} bytes`);
-      else if (body.reason === 'dropped') options.onRejectedEarly?.(provider, 'BODY_TOO_LARGE');
+      if (body.reason === 'too_large') {
+        refuseOversized(res);
+        fail(res, provider, 'BODY_TOO_LARGE', `the limit is ${config.server.bodyLimitBytes} bytes`);
+      }
       return;
     }
     const webhook: WebhookRequest = {
@@ -108,18 +96,6 @@ export function createWebhookHandler(runtime: Runtime, options: IngressOptions =
     );
     const reply = httpReply(outcome);
     writeReply(res, reply.status, reply.headers, reply.body);
-  };
-}
-
-/** The express door: `app.all('/webhooks/:provider', ...)`. */
-export function createIngressHandler(runtime: Runtime, options: IngressOptions & { readonly webhooks?: WebhookHandler } = {}) {
-  const handle = options.webhooks ?? createWebhookHandler(runtime, options);
-  return function handleExpressWebhook(req: Request, res: Response): Promise<void> {
-    return handle(req, res, {
-      provider: String(req.params.provider),
-      query: flattenQuery(req.query),
-      clientIp: () => req.ip ?? 'unknown',
-    });
   };
 }
 

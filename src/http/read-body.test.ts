@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BodyResult, readBody } from './read-body.ts';
+import { type BodyResult, readBody, refuseOversized } from './read-body.ts';
 
 describe('readBody', () => {
   let server: Server | undefined;
@@ -12,7 +12,10 @@ describe('readBody', () => {
     server = createServer(async (req, res) => {
       result = await readBody(req, limit);
       if (result.ok) res.end(result.body);
-      else if (result.reason === 'too_large') res.writeHead(413).end();
+      else if (result.reason === 'too_large') {
+        refuseOversized(res);
+        res.writeHead(413).end();
+      }
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
@@ -51,8 +54,8 @@ describe('readBody', () => {
     expect(status).toBe(413);
   });
 
-  it('drops the connection instead of draining a body far over the limit', async () => {
+  it('reports too_large without reading when content-length is over the limit', async () => {
     const { result } = await post(100, 'x'.repeat(100 * 1024));
-    expect(result).toEqual({ ok: false, reason: 'dropped' });
+    expect(result).toEqual({ ok: false, reason: 'too_large' });
   });
 });

@@ -72,7 +72,12 @@ describe('createMetrics', () => {
       hookgate_queue_depth: 'gauge',
       hookgate_queue_oldest_pending_age_seconds: 'gauge',
       hookgate_target_paused: 'gauge',
+      hookgate_budget_used: 'gauge',
+      hookgate_budget_held: 'gauge',
       hookgate_config_info: 'gauge',
+      hookgate_config_reloads_total: 'counter',
+      hookgate_config_last_reload_successful: 'gauge',
+      hookgate_log_dropped_total: 'counter',
     });
     expect(m.types.get('hookgate_process_cpu_user_seconds_total')).toBe('counter');
     expect([...m.types.keys()].every((name) => name.startsWith('hookgate_'))).toBe(true);
@@ -152,6 +157,32 @@ describe('createMetrics', () => {
     expect(m.samples.some((s) => s.name === 'hookgate_queue_depth')).toBe(false);
     expect(m.value('hookgate_config_info', { sha256: sha })).toBe(1);
     store = await openStore('sqlite::memory:');
+  });
+
+  it('counts reloads by result and shows 0 while the last one was refused', async () => {
+    expect((await scrape()).value('hookgate_config_last_reload_successful', {})).toBe(1);
+    metrics.onReload('applied');
+    metrics.onReload('refused');
+    let m = await scrape();
+    expect(m.value('hookgate_config_reloads_total', { result: 'refused' })).toBe(1);
+    expect(m.value('hookgate_config_reloads_total', { result: 'applied' })).toBe(1);
+    expect(m.value('hookgate_config_last_reload_successful', {})).toBe(0);
+    metrics.onReload('unchanged');
+    m = await scrape();
+    expect(m.value('hookgate_config_last_reload_successful', {})).toBe(1);
+  });
+
+  it('reports the log lines its destination dropped, read at scrape time', async () => {
+    let dropped = 0;
+    const counted = createMetrics({
+      store,
+      config: () => ({ sha256: sha, providers: new Map() }),
+      defaultMetrics: false,
+      logDropped: () => dropped,
+    });
+    expect(parseExposition(await counted.scrape()).value('hookgate_log_dropped_total', {})).toBe(0);
+    dropped = 7;
+    expect(parseExposition(await counted.scrape()).value('hookgate_log_dropped_total', {})).toBe(7);
   });
 
   it('keeps registries apart: two routers in one process do not share counters', async () => {

@@ -7,9 +7,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { AttemptInfo } from '../delivery/worker.ts';
-import type { ErrorCode } from '../errors.ts';
+import { type ErrorCode, wireCode } from '../errors.ts';
 import type { IngestOutcome } from '../pipeline/ingest.ts';
+import type { CompiledBudget } from '../pipeline/types.ts';
 import type { Store, TargetQueueStats } from '../store/types.ts';
+import { registerBudgetGauges } from './budget-metrics.ts';
 import type { Logger } from './logger.ts';
 
 /** Provider label for a URL naming no configured provider: keeps label values bounded. */
@@ -19,13 +21,19 @@ export const UNKNOWN_PROVIDER_LABEL = '(unknown)';
 const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface MetricsOptions {
-  readonly store: Pick<Store, 'queueStats' | 'targetPauses'>;
-  /** The config in force: its sha256 and the provider names that are real label values. */
-  readonly config: () => { readonly sha256: string; readonly providers: ReadonlyMap<string, unknown> };
+  readonly store: Pick<Store, 'queueStats' | 'targetPauses'> & Partial<Pick<Store, 'budgetStats'>>;
+  /** The config in force: its sha256, the provider names that are real label values, its budgets. */
+  readonly config: () => {
+    readonly sha256: string;
+    readonly providers: ReadonlyMap<string, unknown>;
+    readonly budgets?: ReadonlyMap<string, CompiledBudget>;
+  };
   readonly logger?: Logger;
   readonly now?: () => number;
   /** Process metrics (CPU, memory, event loop, GC). Default true. */
   readonly defaultMetrics?: boolean;
+  /** Log lines dropped so far because the log destination failed or fell behind. */
+  readonly logDropped?: () => number;
 }
 
 export interface Metrics {
@@ -36,6 +44,8 @@ export interface Metrics {
   onRejectedEarly(provider: string, code: ErrorCode): void;
   /** DeliveryWorker onAttempt. */
   onAttempt(info: AttemptInfo): void;
+  /** One call per reload attempt (SIGHUP, file change). */
+  onReload(result: 'applied' | 'unchanged' | 'refused'): void;
   /** The Prometheus text exposition. */
   scrape(): Promise<string>;
 }
@@ -130,6 +140,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
       for (const pause of pauses) this.set({ target: pause.target }, pauseState(pause, at) === 'paused' ? 1 : 0.5);
     },
   });
+  registerBudgetGauges(registry, {
+    store: options.store,
+    budgets: () => [...(options.config().budgets?.values() ?? [])],
+    now,
+    logger: options.logger,
+  });
   new Gauge({
     name: 'hookgate_config_info',
     help: 'The config in force: always 1, labelled with the sha256 of the routes file.',
@@ -138,6 +154,31 @@ export function createMetrics(options: MetricsOptions): Metrics {
     collect() {
       this.reset();
       this.set({ sha256: options.config().sha256 }, 1);
+    },
+  });
+
+  const reloads = new Counter({
+    name: 'hookgate_config_reloads_total',
+    help: 'Config reload attempts by result (applied, unchanged, refused: the previous config stays in force).',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const lastReloadOk = new Gauge({
+    name: 'hookgate_config_last_reload_successful',
+    help: '0 when the last reload was refused (the file on disk is not the config in force), else 1.',
+    registers,
+  });
+  lastReloadOk.set(1);
+  const logDropped = options.logDropped;
+  new Counter({
+    name: 'hookgate_log_dropped_total',
+    help: 'Log lines dropped because the log destination failed (disk full, closed pipe) or could not keep up.',
+    registers,
+    collect() {
+      // The count lives with the log destination, which exists before this registry does.
+      this.reset();
+      const dropped = logDropped?.() ?? 0;
+      if (dropped > 0) this.inc(dropped);
     },
   });
 
@@ -150,7 +191,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   function countRejected(provider: string, code: ErrorCode): void {
     const label = providerLabel(provider);
     received.inc({ provider: label, outcome: 'rejected' });
-    rejected.inc({ provider: label, reason: code.toLowerCase() });
+    rejected.inc({ provider: label, reason: wireCode(code) });
   }
 
   return {
@@ -173,6 +214,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
       // No request was made for a target that is gone: nothing to time.
       if (info.deadReason !== 'target_missing') duration.observe({ target: info.target }, info.durationMs / 1000);
       if (info.deadReason !== null) deadLetters.inc({ target: info.target, reason: info.deadReason });
+    },
+    onReload(result) {
+      reloads.inc({ result });
+      lastReloadOk.set(result === 'refused' ? 0 : 1);
     },
     scrape: () => registry.metrics(),
   };

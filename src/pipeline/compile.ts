@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Expression } from 'jsonata';
 import jsonata from 'jsonata';
 import type { RoutesFile, TargetConfig } from '../config/types.ts';
+import { compileBudgets } from '../delivery/budget-config.ts';
 import { SetupError } from '../errors.ts';
 import { secretHeaderSet } from '../providers/redaction.ts';
 import { createVerifier } from '../providers/registry.ts';
@@ -78,6 +79,7 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
     dir: meta.dir,
     sha256: meta.sha256,
     server: Object.freeze({
+      host: server.host ?? DEFAULTS.host,
       port: server.port ?? DEFAULTS.port,
       bodyLimitBytes: server.bodyLimit === undefined ? DEFAULTS.bodyLimitBytes : requireSize(server.bodyLimit, 'server.bodyLimit'),
       rateLimit,
@@ -87,6 +89,7 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
     retentionMs: file.retention === undefined ? DEFAULTS.retentionMs : requireDuration(file.retention, 'retention'),
     providers,
     targets,
+    budgets: compileBudgets(file.budgets ?? {}, targets),
     routes,
     routesByProvider,
   });
@@ -139,6 +142,7 @@ function compileTarget(name: string, target: TargetConfig): CompiledTarget {
                 : requireDuration(target.circuitBreaker.cooldown, `${where}.circuitBreaker.cooldown`),
           }),
     ...(target.sign !== undefined ? { sign: outgoingSigner(target.sign, `${where}.sign`) } : {}),
+    budget: target.budget ?? null,
   });
 }
 

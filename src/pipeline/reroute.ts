@@ -6,7 +6,7 @@
  * what was already sent, and a routine it already fired is not fired again.
  */
 import type { Logger } from 'pino';
-import { HookgateError } from '../errors.ts';
+import { HookgateError, wireCode } from '../errors.ts';
 import type { EventFilter, IgnoredReason, Store, StoredEvent } from '../store/types.ts';
 import { evaluateRoutes, type PlannedDelivery } from './evaluate.ts';
 import { toNewDeliveries } from './new-deliveries.ts';
@@ -75,6 +75,10 @@ export async function rerouteStoredEvent(ctx: RerouteContext, event: StoredEvent
   return { kind: 'ignored', ...base, ignored: evaluation.ignored };
 }
 
+function errorReply(error: HookgateError): { status: number; body: Record<string, unknown> } {
+  return { status: error.status, body: { error: error.message, code: wireCode(error.code) } };
+}
+
 /** The answer of a reroute, shaped like the ingress answer for the same outcome. */
 export function rerouteReply(outcome: RerouteOutcome): { status: number; body: Record<string, unknown> } {
   switch (outcome.kind) {
@@ -83,9 +87,9 @@ export function rerouteReply(outcome: RerouteOutcome): { status: number; body: R
     case 'ignored':
       return { status: 200, body: { status: 'ignored', id: outcome.dedupKey, ignored: outcome.ignored } };
     case 'not_found':
-      return { status: 404, body: { error: `no event with id "${outcome.eventId}"`, code: 'not_found' } };
+      return errorReply(new HookgateError('NOT_FOUND', `no event with id "${outcome.eventId}"`));
     case 'unroutable':
-      return { status: 422, body: { error: outcome.error.message, code: outcome.error.code.toLowerCase() } };
+      return errorReply(new HookgateError('EVENT_UNROUTABLE', outcome.error.message));
   }
 }
 

@@ -43,6 +43,18 @@ export interface CompiledTarget {
   readonly circuitBreaker: { readonly failures: number; readonly cooldownMs: number } | null;
   /** Signs each request (`sign:` on the target); absent when the target signs nothing. */
   readonly sign?: OutgoingSigner;
+  /** The budget this target spends; null or absent: none. */
+  readonly budget?: string | null;
+}
+
+/** A top-level `budgets` entry, with the targets that name it. */
+export interface CompiledBudget {
+  readonly name: string;
+  readonly limit: number;
+  readonly perMs: number;
+  readonly over: 'hold' | 'drop';
+  /** The targets that spend it, sorted. */
+  readonly targets: readonly string[];
 }
 
 export interface CompiledRoute {
@@ -63,6 +75,7 @@ export interface CompiledConfig {
   /** sha256 of the file's bytes, hex. */
   readonly sha256: string;
   readonly server: {
+    readonly host: string;
     readonly port: number;
     readonly bodyLimitBytes: number;
     readonly rateLimit: { readonly requests: number; readonly perMs: number } | null;
@@ -73,6 +86,8 @@ export interface CompiledConfig {
   readonly retentionMs: number;
   readonly providers: ReadonlyMap<string, CompiledProvider>;
   readonly targets: ReadonlyMap<string, CompiledTarget>;
+  /** Shared budgets by name; absent: none. */
+  readonly budgets?: ReadonlyMap<string, CompiledBudget>;
   readonly routes: readonly CompiledRoute[];
   readonly routesByProvider: ReadonlyMap<string, readonly CompiledRoute[]>;
 }
@@ -80,6 +95,8 @@ export interface CompiledConfig {
 export { ANTHROPIC_VERSION, ROUTINE_DEFAULT_BETA } from '../targets/routine.ts';
 
 export const DEFAULTS = {
+  /** This machine only: exposing the router is a choice (server.host, HOOKGATE_HOST, --host). */
+  host: '127.0.0.1',
   port: 8787,
   bodyLimitBytes: 1024 * 1024,
   store: 'sqlite:./data/hookgate.db',

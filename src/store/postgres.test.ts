@@ -53,6 +53,8 @@ describe('PostgresStore', () => {
     );
     expect(tables.rows.map((row) => row.table_name)).toEqual([
       'attempts',
+      'budget_pauses',
+      'budget_units',
       'deliveries',
       'events',
       'schema_migrations',

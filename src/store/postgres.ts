@@ -10,9 +10,18 @@ import type { PoolClient, QueryResultRow } from 'pg';
 import { Pool } from 'pg';
 import { createPgLimiter } from '../delivery/pg-limiter.ts';
 import { STORE_BACKENDS } from './backends.ts';
+import { claimThroughBudget } from './budget-claim.ts';
+import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
 import { pageLimit, pageOf } from './cursor.ts';
 import { LOST_SEND_ERROR } from './lost-send.ts';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.ts';
+import {
+  bindOnPostgres,
+  budgetStatsOnPostgres,
+  pauseBudgetOnPostgres,
+  reserveOnPostgres,
+  settleUnitOnPostgres,
+} from './postgres-budgets.ts';
 import type { PostgresStoreOptions } from './postgres-config.ts';
 import { resolvePostgresConfig } from './postgres-config.ts';
 import { migratePostgres } from './postgres-migrate.ts';
@@ -323,6 +332,32 @@ export class PostgresStore implements Store {
       if (events < PURGE_BATCH) break;
     }
     return deleted;
+  }
+
+  async claimBudget(request: BudgetClaimRequest): Promise<BudgetClaim> {
+    return claimThroughBudget(request, {
+      reserve: (req, token) => reserveOnPostgres(this.pool, req, token),
+      // The target's concurrency holds across replicas here as in any other claim.
+      claim: (target, limit, req) =>
+        this.claimCapped(
+          { target: target.target, limit, now: req.now, leaseMs: target.leaseMs, workerId: req.workerId },
+          target.concurrency,
+        ),
+      bind: (token, ids, now) => bindOnPostgres(this.pool, token, ids, now),
+      release: (ids, workerId) => this.release(ids, workerId),
+    });
+  }
+
+  async settleBudgetUnit(deliveryId: string, workerId: string, spent: boolean, at: number): Promise<void> {
+    await settleUnitOnPostgres(this.pool, deliveryId, workerId, spent, at);
+  }
+
+  async pauseBudget(budget: string, until: number, reason: string, now: number): Promise<void> {
+    await pauseBudgetOnPostgres(this.pool, budget, until, reason, now);
+  }
+
+  async budgetStats(budgets: readonly { readonly name: string; readonly perMs: number }[], now: number): Promise<BudgetStats[]> {
+    return budgetStatsOnPostgres(this.pool, budgets, now);
   }
 
   async ping(): Promise<void> {

@@ -8,7 +8,7 @@
  * drops when the process dies, so a kill -9 can never leave it stale. Who holds it is written to
  * `<file>-owner.json` for the message a second process prints; that file is advisory only.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 
@@ -76,8 +76,13 @@ export function claimSqliteOwnership(file: string): SqliteOwnership {
     throw error;
   }
   const tmp = `${infoPath}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(describeSelf())}\n`);
-  renameSync(tmp, infoPath);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(describeSelf())}\n`);
+    renameSync(tmp, infoPath);
+  } catch {
+    // Advisory only (a full disk must not stop a restart): a second process then names no holder.
+    rmSync(tmp, { force: true });
+  }
   let released = false;
   return {
     file,

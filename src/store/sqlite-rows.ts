@@ -35,6 +35,8 @@ export interface DeliveryRow {
   lease_expires_at: number | null;
   sending_at: number | null;
   round_started_at: number | null;
+  held_by?: string | null;
+  held_until?: number | null;
 }
 
 export interface AttemptRow {
@@ -88,6 +90,8 @@ export function toDelivery(row: DeliveryRow): Delivery {
     updatedAt: row.updated_at,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
+    heldBy: row.held_by ?? null,
+    heldUntil: row.held_until ?? null,
   };
 }
 

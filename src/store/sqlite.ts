@@ -12,8 +12,12 @@ import { dirname } from 'node:path';
 import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
 import Database from 'better-sqlite3';
 import { STORE_BACKENDS } from './backends.ts';
+import { claimThroughBudget } from './budget-claim.ts';
+import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
 import { pageLimit, pageOf } from './cursor.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
+import type { BudgetStatements } from './sqlite-budgets.ts';
+import { bindRows, budgetStatsRows, prepareBudgetStatements, reserveRows, settleUnitRows } from './sqlite-budgets.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
@@ -77,6 +81,7 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly now: () => number;
   private prepared: Prepared | null = null;
+  private preparedBudgets: BudgetStatements | null = null;
   private readonly group: GroupCommit;
   /** Syncs the WAL after commits; null for `:memory:` (or a file SQLite would not put in WAL mode). */
   private readonly wal: WalSync | null;
@@ -365,6 +370,43 @@ export class SqliteStore implements Store {
   /** Group-commit counters since open: transactions committed and the writes they held. */
   writeStats(): { commits: number; writes: number; syncs: number } {
     return { commits: this.group.commits, writes: this.group.writes, syncs: this.wal?.syncs ?? 0 };
+  }
+
+  /** Budget statements, prepared on first use (after migrate). */
+  private get budgetStatements(): BudgetStatements {
+    this.preparedBudgets ??= prepareBudgetStatements(this.db);
+    return this.preparedBudgets;
+  }
+
+  /** One IMMEDIATE transaction after the queued group writes, resolved once it is on disk. */
+  private async write<T>(body: (s: BudgetStatements) => T): Promise<T> {
+    this.group.flush();
+    const s = this.budgetStatements;
+    const result = this.db.transaction(body).immediate(s);
+    await this.durable();
+    return result;
+  }
+
+  async claimBudget(request: BudgetClaimRequest): Promise<BudgetClaim> {
+    return claimThroughBudget(request, {
+      reserve: (req, token) => this.write((s) => reserveRows(s, req, token)),
+      claim: (target, limit, req) =>
+        this.claim({ target: target.target, limit, now: req.now, leaseMs: target.leaseMs, workerId: req.workerId }),
+      bind: (token, ids, now) => this.write((s) => bindRows(s, token, ids, now)),
+      release: (ids, workerId) => this.release(ids, workerId),
+    });
+  }
+
+  async settleBudgetUnit(deliveryId: string, workerId: string, spent: boolean, at: number): Promise<void> {
+    await this.write((s) => settleUnitRows(s, deliveryId, workerId, spent, at));
+  }
+
+  async pauseBudget(budget: string, until: number, reason: string, now: number): Promise<void> {
+    await this.write((s) => s.pauseBudget.run({ budget, until, reason, now }));
+  }
+
+  async budgetStats(budgets: readonly { readonly name: string; readonly perMs: number }[], now: number): Promise<BudgetStats[]> {
+    return budgetStatsRows(this.budgetStatements, budgets, now);
   }
 
   async close(): Promise<void> {

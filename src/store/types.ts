@@ -1,3 +1,5 @@
+import type { BudgetStore } from './budget-types.ts';
+
 /**
  * The one store interface. sqlite.ts is the default backend; postgres.ts implements the same
  * contract for many replicas. Every method is async so both fit. Times are epoch milliseconds.
@@ -9,7 +11,7 @@ export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
  * Why a delivery is dead. `unknown`: a routine may have started; replay is a person's decision.
  * `expired`: still not delivered `retry.maxAge` after it was created (or replayed).
  */
-export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'expired'] as const;
+export const DEAD_REASONS = ['rejected', 'exhausted', 'unknown', 'map_error', 'target_missing', 'expired', 'over_budget'] as const;
 export type DeadReason = (typeof DEAD_REASONS)[number];
 export type AttemptOutcome = 'success' | 'retry' | 'dead' | 'unknown';
 
@@ -80,6 +82,9 @@ export interface Delivery {
   readonly updatedAt: number;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
+  /** The budget that holds this pending delivery back (its window is full or paused), and until when. */
+  readonly heldBy?: string | null;
+  readonly heldUntil?: number | null;
 }
 
 export interface NewAttempt {
@@ -216,7 +221,7 @@ export interface SharedLimiter {
   reserve(target: string, limit: { readonly requests: number; readonly perMs: number }, now: number): Promise<number>;
 }
 
-export interface Store {
+export interface Store extends BudgetStore {
   readonly kind: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
   /** The limiter that paces targets across every replica; null when one process has the store. */

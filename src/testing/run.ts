@@ -6,10 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../config/diagnostic.ts';
-import { hasErrors } from '../config/diagnostic.ts';
-import { loadConfigFile } from '../config/load.ts';
-import { compileConfig } from '../pipeline/compile.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
+import { loadAndCompile } from '../server/load-config.ts';
 import { findTestFiles } from './find-test-files.ts';
 import { parseTestFile } from './parse-test-file.ts';
 import { tally } from './report.ts';
@@ -51,7 +49,6 @@ export async function runConfigTests(options: RunOptions): Promise<RunReport> {
   const configPath = path.resolve(cwd, options.config);
   // The loader resolves against process.cwd() and names the file as given in its messages.
   const given = cwd === process.cwd() ? options.config : configPath;
-  const loaded = loadConfigFile(given, { mode: 'lenient', ...(options.env ? { env: options.env } : {}) });
   const secrets = throwawaySecrets();
   const fail = (diagnostics: readonly Diagnostic[]): RunReport => ({
     config: configPath,
@@ -62,18 +59,13 @@ export async function runConfigTests(options: RunOptions): Promise<RunReport> {
     passed: 0,
     failed: 0,
   });
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return fail(loaded.diagnostics);
-  let config: CompiledConfig;
-  try {
-    config = compileConfig(
-      loaded.config,
-      { path: loaded.absPath, dir: loaded.dir, sha256: loaded.sha256 },
-      { secretOverride: secrets.override },
-    );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return fail([...loaded.diagnostics, { file: loaded.file, line: 0, col: 0, severity: 'error', code: 'compile', message }]);
-  }
+  const result = loadAndCompile(given, {
+    mode: 'lenient',
+    ...(options.env ? { env: options.env } : {}),
+    compile: { secretOverride: secrets.override },
+  });
+  if (!result.ok || result.config === null) return fail(result.diagnostics);
+  const { loaded, config } = result;
 
   const paths = options.paths.length > 0 ? options.paths : [path.join(loaded.dir, 'tests')];
   const found = findTestFiles(paths, cwd);

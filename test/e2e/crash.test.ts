@@ -1,5 +1,5 @@
 /**
- * Issue 2 acceptance: an acknowledged event is never lost. 200 signed events, `kill -9` right
+ * An acknowledged event is never lost. 200 signed events, `kill -9` right
  * after the last 202, a new process on the same SQLite file: every one reaches the sink.
  */
 import Stripe from 'stripe';

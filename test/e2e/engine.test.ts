@@ -1,5 +1,5 @@
 /**
- * Issue 2 acceptance, against a real `hookgate serve` child process, a temp config and SQLite
+ * The engine end to end, against a real `hookgate serve` child process, a temp config and SQLite
  * file, and a loopback sink: routing, mapping, auth, dedup, forgery, retries, dead letters and
  * the routine target's rules.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance, admin side, against a real `hookgate serve` child process: the admin API's
+ * The operator's side, against a real `hookgate serve` child process: the admin API's
  * token check, an event with its attempts, a dead letter replayed (admin API and `hookgate
  * replay` as a child process on the same SQLite file) reaching the sink with its original
  * Idempotency-Key, a bulk dry run that changes nothing, and /metrics moving with the traffic.

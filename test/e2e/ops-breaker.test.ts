@@ -1,5 +1,5 @@
 /**
- * Issue 4, target protection, against a real `hookgate serve`: a target failing N times in a row
+ * Target protection, against a real `hookgate serve`: a target failing N times in a row
  * is paused for its cool-down while deliveries wait in the store, then resumes; a 410 Gone pauses
  * its target until a person replays. The pause shows in the admin API and in /metrics.
  */

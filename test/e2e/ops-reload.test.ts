@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance, hot reload and the inbound rate limit, against real `hookgate serve` child
+ * Hot reload and the inbound rate limit, against real `hookgate serve` child
  * processes: an edited routes.yaml with a new route is picked up and the next event follows it;
  * an invalid file is refused with its diagnostics (file:line:col) logged, and the previous config
  * keeps routing; `server.rateLimit` answers the N+1th request with 429 and Retry-After. Neither
@@ -157,7 +157,7 @@ describe('inbound rate limit', () => {
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
-    expect(limited.json).toEqual({ error: expect.stringContaining('too many requests') });
+    expect(limited.json).toEqual({ error: expect.stringContaining('too many requests'), code: 'rate_limited' });
 
     // server.trustProxy is off: a forged X-Forwarded-For does not make a new client.
     const [payload, headers] = signed({ kind: 'alpha', ref: 'r-6' });

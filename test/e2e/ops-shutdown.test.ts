@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance, graceful shutdown: SIGTERM while a slow target (concurrency 2) works through
+ * Graceful shutdown: SIGTERM while a slow target (concurrency 2) works through
  * 20 deliveries. The process finishes what is in flight and exits 0; a new process on the same SQLite
  * file delivers the rest; in the end every delivery is delivered, and the attempts the store
  * recorded for each match the requests the sink saw with its Idempotency-Key (nothing lost,

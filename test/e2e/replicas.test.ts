@@ -1,5 +1,5 @@
 /**
- * Issue 5 acceptance, against the real PostgreSQL server: several `hookgate serve` processes on
+ * Replicas, against the real PostgreSQL server: several `hookgate serve` processes on
  * one database (each test on its own schema, dropped afterwards) and a loopback sink. Every event
  * is stored once and delivered exactly once in a fault-free run; a worker killed with -9 leaves
  * nothing behind once its lease runs out; a target's rate limit holds across all replicas
@@ -352,7 +352,7 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     await proxy.cut();
     const during = await post(cut!);
     expect(during.status).toBe(503);
-    expect(during.json).toEqual({ error: expect.any(String) });
+    expect(during.json).toEqual({ error: expect.any(String), code: 'store_unavailable' });
     // Accepted elsewhere meanwhile: pending until a worker can reach the database again.
     for (let i = 0; i < 5; i++) expect((await post(direct!)).status).toBe(202);
     const ready = await fetch(`${cut!.url}/readyz`);

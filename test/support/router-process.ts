@@ -101,7 +101,8 @@ export async function startRouter(args: string[], env: Record<string, string>, t
       return { status: res.status, json, headers: res.headers };
     },
     stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      // Already gone (exited, or killed by a signal): the exit event will not come again.
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
       return new Promise((resolve) => {
         child.once('exit', (code) => resolve(code));
         child.kill(signal);

@@ -37,7 +37,7 @@ export function configOf(...targets: CompiledTarget[]): CompiledConfig {
     path: '/tmp/routes.yaml',
     dir: '/tmp',
     sha256: 'c'.repeat(64),
-    server: { port: 0, bodyLimitBytes: 1024 * 1024, rateLimit: null, trustProxy: false },
+    server: { host: '127.0.0.1', port: 0, bodyLimitBytes: 1024 * 1024, rateLimit: null, trustProxy: false },
     store: 'sqlite::memory:',
     retentionMs: 7 * 86_400_000,
     providers: new Map(),

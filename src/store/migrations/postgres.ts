@@ -109,4 +109,33 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN sending_at bigint, ADD COLUMN round_started_at bigint;
     `,
   },
+  {
+    // Numbered 6 to run after the deliveries rebuild of migration 4: it adds columns to that table.
+    version: 6,
+    name: 'shared budgets: units spent, pauses, held deliveries',
+    sql: `
+      -- One row per request sent to a target of a budget (see the SQLite migration for the model).
+      CREATE TABLE budget_units (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        budget      text NOT NULL,
+        delivery_id text COLLATE "C",
+        worker_id   text NOT NULL,
+        claim_token text NOT NULL,
+        spent_at    bigint NOT NULL,
+        ends_at     bigint
+      );
+      CREATE INDEX budget_units_budget ON budget_units (budget, ends_at);
+      CREATE INDEX budget_units_delivery ON budget_units (delivery_id);
+      CREATE INDEX budget_units_token ON budget_units (claim_token);
+      CREATE TABLE budget_pauses (
+        budget text PRIMARY KEY,
+        until  bigint NOT NULL,
+        reason text NOT NULL,
+        since  bigint NOT NULL
+      );
+      ALTER TABLE deliveries ADD COLUMN held_by text;
+      ALTER TABLE deliveries ADD COLUMN held_until bigint;
+      CREATE INDEX deliveries_held ON deliveries (held_by) WHERE held_by IS NOT NULL;
+    `,
+  },
 ];

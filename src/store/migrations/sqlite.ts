@@ -143,4 +143,36 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_updated ON deliveries (status, updated_at);
     `,
   },
+  {
+    // Numbered 6 to run after the deliveries rebuild of migration 4: it adds columns to that table.
+    version: 6,
+    name: 'shared budgets: units spent, pauses, held deliveries',
+    // One row per request sent to a target of a budget: counted from spent_at (the claim) until
+    // per after ends_at (the request's end; null while in flight). claim_token ties a row to the
+    // claim that reserved it until it is bound to the delivery it was spent on. No foreign key to
+    // deliveries: a unit outlives a purged delivery for as long as its window lasts.
+    sql: `
+      CREATE TABLE budget_units (
+        id          INTEGER PRIMARY KEY,
+        budget      TEXT NOT NULL,
+        delivery_id TEXT,
+        worker_id   TEXT NOT NULL,
+        claim_token TEXT NOT NULL,
+        spent_at    INTEGER NOT NULL,
+        ends_at     INTEGER
+      );
+      CREATE INDEX budget_units_budget ON budget_units (budget, ends_at);
+      CREATE INDEX budget_units_delivery ON budget_units (delivery_id);
+      CREATE INDEX budget_units_token ON budget_units (claim_token);
+      CREATE TABLE budget_pauses (
+        budget TEXT PRIMARY KEY,
+        until  INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        since  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      ALTER TABLE deliveries ADD COLUMN held_by TEXT;
+      ALTER TABLE deliveries ADD COLUMN held_until INTEGER;
+      CREATE INDEX deliveries_held ON deliveries (held_by) WHERE held_by IS NOT NULL;
+    `,
+  },
 ];
