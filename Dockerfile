@@ -26,6 +26,8 @@ COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/routes.yaml ./routes.yaml
 # The bundled samples `hookgate send --event TYPE` signs (dist/cli/send.js reads them from here).
 COPY --from=build /app/samples ./samples
+# The inspector's page (GET /admin/), read by dist/http/inspector.js at start.
+COPY --from=build /app/web ./web
 RUN groupadd --system hookgate && useradd --system --gid hookgate --home /app hookgate \
   && mkdir -p /data && chown hookgate:hookgate /data
 USER hookgate

@@ -4,7 +4,8 @@
  * a typo (`?event_type=`) cannot silently widen a listing or a bulk replay.
  */
 import { CursorError, type CursorKind, decodeCursor, MAX_PAGE_LIMIT } from '../store/cursor.ts';
-import { DEAD_REASONS, type DeliveryFilter, type EventFilter } from '../store/types.ts';
+import { type ActivityQuery, DEAD_REASONS, type DeliveryFilter, type EventFilter } from '../store/types.ts';
+import { parseDuration } from '../util/units.ts';
 import { parseTimeBound, TIME_BOUND_HINT } from './admin-time.ts';
 
 export class ParamError extends Error {
@@ -74,9 +75,13 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const EVENT_PARAMS = ['provider', 'event', 'status', 'since', 'until', 'limit', 'cursor'] as const;
+const EVENT_PARAMS = ['provider', 'event', 'status', 'since', 'until', 'limit', 'cursor', 'dedup_key', 'q'] as const;
 
-/** GET /admin/events?provider=&event=&status=&since=&until=&limit=&cursor= */
+/**
+ * GET /admin/events?provider=&event=&status=&since=&until=&limit=&cursor=&dedup_key=&q=
+ * `dedup_key` is exact (the `id` a 202 answered); `q` matches exactly a dedup key, a provider or
+ * an event type (the inspector's search field).
+ */
 export function eventFilterFrom(query: Query, now: number): EventFilter {
   const q = readQuery(query, EVENT_PARAMS);
   const since = timeBound('since', q.get('since'), now);
@@ -90,6 +95,8 @@ export function eventFilterFrom(query: Query, now: number): EventFilter {
     until,
     limit: pageLimitParam(q.get('limit')),
     cursor: cursorParam('events', q.get('cursor')),
+    dedupKey: q.get('dedup_key'),
+    search: q.get('q')?.trim() || undefined,
   });
 }
 
@@ -169,4 +176,33 @@ export function bulkReplayFrom(text: string, now: number): BulkReplay {
     }),
     dryRun,
   };
+}
+
+const STATS_PARAMS = ['since', 'until', 'bucket'] as const;
+/** A chart of more points than this is no longer readable, and the query no longer cheap. */
+export const MAX_STATS_BUCKETS = 2000;
+const DEFAULT_STATS_SPAN_MS = 3 * 3_600_000;
+const DEFAULT_STATS_BUCKET_MS = 60_000;
+
+/** GET /admin/stats?since=&until=&bucket=: by default the last 3 hours by the minute. */
+export function activityFrom(query: Query, now: number): ActivityQuery {
+  const q = readQuery(query, STATS_PARAMS);
+  const until = timeBound('until', q.get('until'), now) ?? now;
+  const since = timeBound('since', q.get('since'), now) ?? until - DEFAULT_STATS_SPAN_MS;
+  if (since > until) throw new ParamError('until', 'is before since');
+  const bucketText = q.get('bucket');
+  let bucketMs = DEFAULT_STATS_BUCKET_MS;
+  if (bucketText !== undefined) {
+    const parsed = parseDuration(bucketText);
+    if (parsed === undefined || parsed < 1000)
+      throw new ParamError('bucket', `"${bucketText}" is not a duration of at least 1s (e.g. 1m, 10m, 1h)`);
+    bucketMs = parsed;
+  }
+  if ((until - since) / bucketMs > MAX_STATS_BUCKETS) {
+    throw new ParamError(
+      'bucket',
+      `${bucketText ?? '1m'} gives more than ${MAX_STATS_BUCKETS} buckets from since to until; use a larger bucket`,
+    );
+  }
+  return { since, until, bucketMs };
 }

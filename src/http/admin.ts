@@ -16,6 +16,8 @@ import { createAdminAuth } from './admin-auth.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
 import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
+import { createInspectorPage, type InspectorFiles } from './inspector.ts';
+import { createInspectorApi } from './inspector-api.ts';
 import { sendError } from './reply.ts';
 
 export interface AdminOptions {
@@ -30,6 +32,8 @@ export interface AdminOptions {
   readonly budgets?: () => readonly CompiledBudget[];
   /** The current config, for reroutes; without it the reroute endpoints are not mounted. */
   readonly config?: () => CompiledConfig;
+  /** The inspector's files (read from web/ and node_modules when absent). */
+  readonly inspectorFiles?: InspectorFiles;
 }
 
 /** The token to protect /admin with, or null when the admin API must not exist. */
@@ -42,7 +46,10 @@ export function createAdminRouter(options: AdminOptions): Router {
   const { store, logger } = options;
   const now = options.now ?? Date.now;
   const router = express.Router();
+  // The inspector's page and modules hold no data: they load before the token is asked for.
+  router.use(createInspectorPage(options.inspectorFiles));
   router.use(createAdminAuth(options.token));
+  router.use(createInspectorApi({ store, now }));
 
   router.get('/events', async function listEvents(req: Request, res: Response) {
     const page = await store.listEvents(eventFilterFrom(req.query, now()));

@@ -9,6 +9,14 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { Pool } from 'pg';
 import { createPgLimiter } from '../delivery/pg-limiter.ts';
+import {
+  ACTIVITY_DELIVERIES_SQL,
+  ACTIVITY_EVENTS_SQL,
+  type ActivityDeliveryRow,
+  type ActivityEventRow,
+  activityParams,
+  mergeActivity,
+} from './activity.ts';
 import { STORE_BACKENDS } from './backends.ts';
 import { claimThroughBudget } from './budget-claim.ts';
 import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
@@ -26,7 +34,7 @@ import type { PostgresStoreOptions } from './postgres-config.ts';
 import { resolvePostgresConfig } from './postgres-config.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import type { PgQuery, PgValue } from './postgres-params.ts';
-import { withWhere } from './postgres-params.ts';
+import { positional, withWhere } from './postgres-params.ts';
 import { rerouteRows } from './postgres-reroute.ts';
 import type { DeliveryRow, PgEventRow } from './postgres-rows.ts';
 import { toDelivery, toEvent } from './postgres-rows.ts';
@@ -37,6 +45,8 @@ import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './post
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import type {
+  ActivityBucket,
+  ActivityQuery,
   ClaimRequest,
   Delivery,
   DeliveryFilter,
@@ -304,6 +314,17 @@ export class PostgresStore implements Store {
         oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
       };
     });
+  }
+
+  async activity(query: ActivityQuery): Promise<ActivityBucket[]> {
+    const params = activityParams(query);
+    const events = positional(ACTIVITY_EVENTS_SQL, params);
+    const deliveries = positional(ACTIVITY_DELIVERIES_SQL, params);
+    const [eventRows, deliveryRows] = await Promise.all([
+      this.rows<ActivityEventRow>(events.text, events.values),
+      this.rows<ActivityDeliveryRow>(deliveries.text, deliveries.values),
+    ]);
+    return mergeActivity(eventRows, deliveryRows);
   }
 
   /**

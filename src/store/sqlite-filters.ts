@@ -35,6 +35,14 @@ export function eventWhere(filter: EventFilter): SqlWhere {
     clauses.push('status = @status');
     params.status = filter.status;
   }
+  if (given(filter.dedupKey)) {
+    clauses.push('dedup_key = @dedupKey');
+    params.dedupKey = filter.dedupKey;
+  }
+  if (given(filter.search)) {
+    clauses.push('(dedup_key = @search OR provider = @search OR event_type = @search)');
+    params.search = filter.search;
+  }
   if (filter.since !== undefined) {
     clauses.push('received_at >= @since');
     params.since = filter.since;

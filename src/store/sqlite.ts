@@ -11,6 +11,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
 import Database from 'better-sqlite3';
+import {
+  ACTIVITY_DELIVERIES_SQL,
+  ACTIVITY_EVENTS_SQL,
+  type ActivityDeliveryRow,
+  type ActivityEventRow,
+  activityParams,
+  mergeActivity,
+} from './activity.ts';
 import { STORE_BACKENDS } from './backends.ts';
 import { claimThroughBudget } from './budget-claim.ts';
 import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
@@ -30,6 +38,8 @@ import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
 import type { DeliveryWithAttempts } from './sqlite-writes.ts';
 import { claimRows, completeAttemptRows, insertEventRows, purgeDeadRows, readDelivery, readEvent, recoverRows } from './sqlite-writes.ts';
 import type {
+  ActivityBucket,
+  ActivityQuery,
   ClaimRequest,
   Delivery,
   DeliveryFilter,
@@ -322,6 +332,13 @@ export class SqliteStore implements Store {
         oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
       };
     });
+  }
+
+  async activity(query: ActivityQuery): Promise<ActivityBucket[]> {
+    const params = activityParams(query);
+    const events = this.filteredStatement<ActivityEventRow>(ACTIVITY_EVENTS_SQL).all(params);
+    const deliveries = this.filteredStatement<ActivityDeliveryRow>(ACTIVITY_DELIVERIES_SQL).all(params);
+    return mergeActivity(events, deliveries);
   }
 
   async purge(now: number, retentionMs: number, deadRetentionMs: number): Promise<number> {

@@ -139,6 +139,10 @@ export interface EventFilter {
   readonly limit?: number;
   /** Opaque, from a previous page's nextCursor. */
   readonly cursor?: string;
+  /** Exactly this dedup key (the `id` a 202 answered). */
+  readonly dedupKey?: string;
+  /** Exactly this dedup key, provider or event type (the inspector's search field). */
+  readonly search?: string;
 }
 
 export interface Reroute {
@@ -221,6 +225,27 @@ export interface SharedLimiter {
   reserve(target: string, limit: { readonly requests: number; readonly perMs: number }, now: number): Promise<number>;
 }
 
+/** Events received and deliveries settled per time bucket: the inspector's activity chart. */
+export interface ActivityQuery {
+  /** Inclusive; rounded down to a bucket boundary by the store. */
+  readonly since: number;
+  /** Exclusive. */
+  readonly until: number;
+  readonly bucketMs: number;
+}
+
+export interface ActivityBucket {
+  /** Start of the bucket (a multiple of bucketMs). */
+  readonly at: number;
+  /** Events received (accepted and ignored). */
+  readonly events: number;
+  readonly ignored: number;
+  /** Deliveries that reached their target (by the time they settled). */
+  readonly delivered: number;
+  /** Deliveries dead-lettered (by the time they settled). */
+  readonly dead: number;
+}
+
 export interface Store extends BudgetStore {
   readonly kind: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
@@ -293,6 +318,8 @@ export interface Store extends BudgetStore {
   listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>>;
   getDelivery(id: string): Promise<(Delivery & { readonly attempts: readonly Attempt[] }) | null>;
   queueStats(now: number): Promise<TargetQueueStats[]>;
+  /** Counts per bucket in [since, until), oldest first; buckets with nothing in them are left out. */
+  activity(query: ActivityQuery): Promise<ActivityBucket[]>;
   /**
    * Retention: delete events older than `now - retentionMs` whose deliveries are all delivered
    * (or that were ignored), and dead deliveries (with their events, once nothing else is left)

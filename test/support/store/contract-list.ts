@@ -73,6 +73,41 @@ export function listContract({ store }: ContractContext): void {
     it('refuses a cursor it did not hand out', async () => {
       await expect(store().listEvents({ cursor: 'not-a-cursor' })).rejects.toThrow(/cursor/);
     });
+
+    it('finds the events with one dedup key, across providers or with the provider given', async () => {
+      const stripe = anEvent({ provider: 'stripe', dedupKey: 'evt_shared', receivedAt: T0 + 1 });
+      const github = anEvent({ provider: 'github', dedupKey: 'evt_shared', receivedAt: T0 + 2 });
+      const other = anEvent({ provider: 'stripe', dedupKey: 'evt_shared_not', receivedAt: T0 + 3 });
+      for (const event of [stripe, github, other]) await store().insertEvent(event, []);
+      const ids = async (filter: Parameters<ReturnType<typeof store>['listEvents']>[0]): Promise<string[]> =>
+        (await store().listEvents(filter)).items.map((e) => e.id);
+
+      expect(await ids({ dedupKey: 'evt_shared' })).toEqual([github.id, stripe.id]);
+      expect(await ids({ dedupKey: 'evt_shared', provider: 'stripe' })).toEqual([stripe.id]);
+      expect(await ids({ dedupKey: 'evt_shared', provider: 'sentry' })).toEqual([]);
+      // Exact, not a prefix or a pattern: LIKE wildcards mean nothing here.
+      expect(await ids({ dedupKey: 'evt_shared%' })).toEqual([]);
+      expect(await ids({ dedupKey: 'evt_%' })).toEqual([]);
+    });
+
+    it('searches one text as a dedup key, a provider or an event type, with the other filters and paging', async () => {
+      const byKey = anEvent({ provider: 'stripe', eventType: 'charge.refunded', dedupKey: 'push', receivedAt: T0 + 1 });
+      const byProvider = anEvent({ provider: 'push', eventType: 'ping', receivedAt: T0 + 2 });
+      const byType = anEvent({ provider: 'github', eventType: 'push', receivedAt: T0 + 3, status: 'ignored' });
+      const neither = anEvent({ provider: 'github', eventType: 'pull_request', dedupKey: 'pushed', receivedAt: T0 + 4 });
+      for (const event of [byKey, byProvider, byType, neither]) await store().insertEvent(event, []);
+      const ids = async (filter: Parameters<ReturnType<typeof store>['listEvents']>[0]): Promise<string[]> =>
+        (await store().listEvents(filter)).items.map((e) => e.id);
+
+      expect(await ids({ search: 'push' })).toEqual([byType.id, byProvider.id, byKey.id]);
+      expect(await ids({ search: 'push', status: 'accepted' })).toEqual([byProvider.id, byKey.id]);
+      expect(await ids({ search: 'push', provider: 'stripe' })).toEqual([byKey.id]);
+      expect(await ids({ search: "push' OR 1=1 --" })).toEqual([]);
+
+      const first = await store().listEvents({ search: 'push', limit: 2 });
+      expect(first.items.map((e) => e.id)).toEqual([byType.id, byProvider.id]);
+      expect(await ids({ search: 'push', limit: 2, cursor: first.nextCursor! })).toEqual([byKey.id]);
+    });
   });
 
   describe('listDeliveries', function listDeliveriesSuite() {

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/store/types.ts';
+import { activityContract } from './contract-activity.ts';
 import { budgetContract } from './contract-budget.ts';
 import { claimContract } from './contract-claim.ts';
 import { completeContract } from './contract-complete.ts';
@@ -54,6 +55,7 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
+    activityContract(ctx);
     budgetContract(ctx);
     sendingContract(ctx);
   });
