@@ -15,6 +15,7 @@ import { fmt, rate, table, targetLines, targets } from './lib/report.ts';
 import { delivery } from './scenarios/delivery.ts';
 import { endToEnd } from './scenarios/end-to-end.ts';
 import { soak } from './scenarios/soak.ts';
+import { storm } from './scenarios/storm.ts';
 import { baselines, ingest, routes, withWorker } from './scenarios/throughput.ts';
 
 function wanted(args: BenchArgs, name: string): boolean {
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
         ['worker', () => withWorker(ctx)],
         ['delivery', () => delivery(ctx)],
         ['e2e', () => endToEnd(ctx)],
+        ['storm', () => storm(ctx)],
       ];
       for (const [name, scenario] of scenarios) {
         if (!wanted(args, name)) continue;

@@ -18,7 +18,7 @@ export interface BenchArgs {
   readonly nodeOptions: readonly string[];
 }
 
-export const SCENARIOS = ['baselines', 'ingest', 'routes', 'worker', 'delivery', 'e2e'] as const;
+export const SCENARIOS = ['baselines', 'ingest', 'routes', 'worker', 'delivery', 'e2e', 'storm'] as const;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;

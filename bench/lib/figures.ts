@@ -1,5 +1,5 @@
 /** What a run measured: one figure per line of the table and of results JSON. */
-export type Unit = 'req/s' | 'deliveries/s' | 'ms' | 'MB';
+export type Unit = 'req/s' | 'deliveries/s' | 'ms' | 'MB' | 'fires';
 
 export interface Figure {
   readonly key: string;

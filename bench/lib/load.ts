@@ -3,12 +3,18 @@
  * request as soon as the previous answer arrives, for a fixed time or a fixed number of requests.
  */
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
-import { eventBody, type SignedPool } from './fixture.ts';
+import { eventBody, type SignedRequest } from './fixture.ts';
+
+/** Where the requests come from: a SignedPool, or a scenario's own pre-signed list. */
+export interface RequestPool {
+  take(): SignedRequest;
+  readonly signedDuringRun: number;
+}
 
 export interface LoadOptions {
   readonly url: string;
   readonly path: string;
-  readonly pool: SignedPool;
+  readonly pool: RequestPool;
   readonly connections: number;
   /** Seconds; or `amount` requests in all. */
   readonly duration?: number;

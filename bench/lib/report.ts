@@ -55,6 +55,14 @@ export function targets(figures: readonly Figure[]): Target[] {
     const cost = 1 - thousand.value / one.value;
     out.push({ name: '1,000 routes vs 1', wanted: '<= 20% slower', measured: `${(cost * 100).toFixed(1)}% slower`, met: cost <= 0.2 });
   }
+  const stormPlain = find('storm_ungrouped');
+  const stormGrouped = find('storm_grouped');
+  if (stormPlain && stormGrouped) {
+    const r = stormGrouped.value / stormPlain.value;
+    out.push({ name: 'storm: grouped ingest vs ungrouped', wanted: 'within 10%', measured: `${(r * 100).toFixed(1)}%`, met: r >= 0.9 });
+  }
+  const stormFires = find('storm_fires');
+  if (stormFires) out.push({ name: 'storm: fires', wanted: 'exactly 100', measured: fmt(stormFires.value), met: stormFires.value === 100 });
   const soak = find('soak_rss_max');
   if (soak) {
     const drift = Number(soak.detail?.driftPercent ?? NaN);

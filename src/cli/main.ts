@@ -5,7 +5,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDeliveries } from './deliveries.ts';
+import { registerEvents } from './events.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerPlan } from './plan.ts';
 import { registerReplay } from './replay.ts';
 import { registerReroute } from './reroute.ts';
 import { registerSend } from './send.ts';
@@ -64,6 +66,8 @@ registerMigrate(program);
 registerDeliveries(program);
 registerReplay(program);
 registerReroute(program);
+registerEvents(program);
+registerPlan(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -96,7 +96,11 @@ describe('routes schema', () => {
           retry: { maxAttempts: 10, initialDelay: '5s', maxDelay: '1h' },
         },
       },
-      routes: [{ name: 'r', from: 'stripe', events: ['customer.*'], filter: 'true', map: '$', to: ['routine', 'api'] }],
+      routes: [
+        { name: 'r', from: 'stripe', events: ['customer.*'], filter: 'true', map: '$', to: ['routine', 'api'] },
+        { name: 'g', from: 'stripe', group: { by: 'data.id', wait: '30s', maxWait: '5m', max: 100 }, cooldown: '1h', to: 'api' },
+        { name: 'c', from: 'stripe', cooldown: { by: 'data.id', for: '10m' }, to: 'api' },
+      ],
     };
     expect(validateSchema(JSON.parse(JSON.stringify(full)))).toEqual([]);
   });
@@ -104,5 +108,15 @@ describe('routes schema', () => {
   it('rejects what the types forbid (the schema can fail)', () => {
     expect(validateSchema({ version: 1, providers: {}, targets: {}, routes: [], extra: true }).length).toBeGreaterThan(0);
     expect(validateSchema({ version: 1, providers: {}, targets: {} }).length).toBeGreaterThan(0);
+    const route = (extra: Record<string, unknown>) => ({
+      version: 1,
+      providers: {},
+      targets: {},
+      routes: [{ name: 'r', from: 'p', to: 't', ...extra }],
+    });
+    expect(validateSchema(route({ group: { by: 'x' } })).length).toBeGreaterThan(0);
+    expect(validateSchema(route({ group: { wait: '30s', size: 3 } })).length).toBeGreaterThan(0);
+    expect(validateSchema(route({ cooldown: 'soon' })).length).toBeGreaterThan(0);
+    expect(validateSchema(route({ cooldown: { by: 'x' } })).length).toBeGreaterThan(0);
   });
 });

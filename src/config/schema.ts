@@ -251,7 +251,9 @@ function routeSchema(): JsonSchema {
       filter: jsonata(
         'A predicate over the body; the route takes the event only when it is true. Bound: $event, $provider, $id, $headers, $query, $receivedAt, $route.',
       ),
-      map: jsonata('Reshapes the body into what the target receives (absent: the body as is). Same bindings as `filter`.'),
+      map: jsonata(
+        'Reshapes the body into what the target receives (absent: the body as is). Same bindings as `filter`, and $group on a grouped route.',
+      ),
       to: {
         type: ['string', 'array'],
         minLength: 1,
@@ -259,7 +261,44 @@ function routeSchema(): JsonSchema {
         items: { type: 'string', minLength: 1 },
         description: 'A target name, or a list of them (fan-out).',
       },
+      group: groupSchema(),
+      cooldown: cooldownSchema(),
     },
+  };
+}
+
+function groupSchema(): JsonSchema {
+  return {
+    type: 'object',
+    description:
+      'Coalesce matching events into one fire per key: the group fires when no event joined it for `wait`, `maxWait` after its first event, or at `max` events, whichever comes first. `map` then runs once with $group bound.',
+    additionalProperties: false,
+    required: ['wait'],
+    properties: {
+      by: jsonata('The group key, computed over each event (absent: one group per route).'),
+      wait: duration('Fire once no event has joined the group for this long.'),
+      maxWait: duration("Fire at the latest this long after the group's first event (default 10 x wait)."),
+      max: positiveInteger('Fire as soon as the group holds this many events (default 1000).'),
+    },
+  };
+}
+
+function cooldownSchema(): JsonSchema {
+  return {
+    description:
+      'At most one fire per key in any window: a duration, or { by, for }. The key is the group key on a grouped route, else `by` (absent: one key for the whole route). Events within the window are recorded with the outcome `cooldown`.',
+    oneOf: [
+      duration('The window.'),
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['for'],
+        properties: {
+          by: jsonata('The cooldown key, computed over each event (ignored on a grouped route, which uses its group key).'),
+          for: duration('The window.'),
+        },
+      },
+    ],
   };
 }
 

@@ -12,6 +12,7 @@ import { eventCatalogChecks } from './semantic-events.ts';
 import { jsonataChecks } from './semantic-jsonata.ts';
 import { targetKindChecks } from './semantic-targets.ts';
 import { durationAndSizeChecks, eventPatternChecks, literalSecretChecks, verifyNoneChecks } from './semantic-values.ts';
+import { SHAPE_CODES, shapeChecks } from './shape-checks.ts';
 import { didYouMean } from './suggest.ts';
 
 /** Every code a semantic check can report (no-secret comes from the secrets pass in secrets.ts). */
@@ -36,6 +37,7 @@ export const SEMANTIC_CODES = [
   'filter-bare-path',
   'unknown-event',
   'routine-auth',
+  ...SHAPE_CODES,
 ] as const;
 
 export type SemanticCode = (typeof SEMANTIC_CODES)[number];
@@ -51,6 +53,7 @@ export function semanticChecks(data: unknown, ctx: CheckContext): Diagnostic[] {
     ...budgetChecks(data, ctx),
     ...eventCatalogChecks(data, ctx),
     ...targetKindChecks(data, ctx),
+    ...shapeChecks(data, ctx),
   ];
 }
 

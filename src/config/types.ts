@@ -95,6 +95,23 @@ export interface RouteConfig {
   readonly filter?: string;
   readonly map?: string;
   readonly to: string | readonly string[];
+  readonly group?: GroupConfig;
+  readonly cooldown?: string | CooldownConfig;
+}
+
+export interface GroupConfig {
+  /** JSONata over each event: the group key (absent: one group per route). */
+  readonly by?: string;
+  readonly wait: string;
+  /** Default 10 x wait. */
+  readonly maxWait?: string;
+  /** Default 1000. */
+  readonly max?: number;
+}
+
+export interface CooldownConfig {
+  readonly by?: string;
+  readonly for: string;
 }
 
 export interface RoutesFile {

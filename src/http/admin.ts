@@ -13,7 +13,8 @@ import type { CompiledBudget, CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
 import type { Store } from '../store/types.ts';
 import { createAdminAuth } from './admin-auth.ts';
-import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError } from './admin-params.ts';
+import { eventShapeView, openGroupView } from './admin-groups.ts';
+import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError, readQuery } from './admin-params.ts';
 import { mountReroute } from './admin-reroute.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
 import { createInspectorPage, type InspectorFiles } from './inspector.ts';
@@ -63,7 +64,15 @@ export function createAdminRouter(options: AdminOptions): Router {
       sendError(res, 'NOT_FOUND', `no event with id "${id}"`);
       return;
     }
-    res.json(eventDetailView(event));
+    // Per shaped route: the group the event joined, or the cooldown that held it back.
+    const shaped = (await store.groups.eventShapes(id)).map(eventShapeView);
+    res.json({ ...eventDetailView(event), shaped });
+  });
+
+  router.get('/groups', async function listGroups(req: Request, res: Response) {
+    const route = readQuery(req.query, ['route']).get('route') || undefined;
+    const groups = await store.groups.listOpenGroups(route);
+    res.json({ items: groups.map(openGroupView) });
   });
 
   router.get('/deliveries', async function listDeliveries(req: Request, res: Response) {

@@ -19,6 +19,7 @@ beforeEach(async () => {
   sha = 'a'.repeat(64);
   metrics = createMetrics({
     store,
+    groups: store.groups,
     config: () => ({
       sha256: sha,
       providers: new Map([
@@ -75,12 +76,55 @@ describe('createMetrics', () => {
       hookgate_budget_used: 'gauge',
       hookgate_budget_held: 'gauge',
       hookgate_config_info: 'gauge',
+      hookgate_events_suppressed_total: 'counter',
+      hookgate_groups_open: 'gauge',
       hookgate_config_reloads_total: 'counter',
       hookgate_config_last_reload_successful: 'gauge',
       hookgate_log_dropped_total: 'counter',
     });
     expect(m.types.get('hookgate_process_cpu_user_seconds_total')).toBe('counter');
     expect([...m.types.keys()].every((name) => name.startsWith('hookgate_'))).toBe(true);
+  });
+
+  it('counts events held back by route and reason, and open groups by route', async () => {
+    const join = { route: 'triage', key: 'a', waitMs: 30 * SECOND, maxWaitMs: 300 * SECOND, max: 100, cooldownMs: null };
+    await store.migrate();
+    for (const key of ['a', 'a', 'b']) {
+      await store.groups.insertShapedEvent(
+        {
+          id: `evt_${Math.random()}`,
+          provider: 'stripe',
+          eventType: 'x',
+          dedupKey: `k${Math.random()}`,
+          receivedAt: T0,
+          configSha256: sha,
+          headers: {},
+          rawBody: Buffer.from('{}'),
+          status: 'accepted',
+          ignored: [],
+        },
+        [],
+        { joins: [{ ...join, key }], gates: [] },
+      );
+    }
+    metrics.onOutcome({
+      kind: 'accepted',
+      ...base,
+      deliveries: [],
+      ignored: [],
+      shaped: [
+        { route: 'triage', outcome: 'grouped', groupId: 'grp_1', count: 1, firesAt: NOW },
+        { route: 'alerts', outcome: 'cooldown', until: NOW },
+        { route: 'pages', outcome: 'fired' },
+      ],
+    });
+    metrics.onGroupFired({ route: 'triage', key: 'a', count: 7, result: 'cooldown', mapped: null, deliveries: [] });
+    const m = await scrape();
+    expect(m.value('hookgate_events_suppressed_total', { route: 'triage', reason: 'grouped' })).toBe(1);
+    expect(m.value('hookgate_events_suppressed_total', { route: 'triage', reason: 'cooldown' })).toBe(7);
+    expect(m.value('hookgate_events_suppressed_total', { route: 'alerts', reason: 'cooldown' })).toBe(1);
+    expect(m.value('hookgate_events_suppressed_total', { route: 'pages', reason: 'fired' })).toBe(0);
+    expect(m.value('hookgate_groups_open', { route: 'triage' })).toBe(2);
   });
 
   it('counts ingest outcomes by provider and outcome, and rejections by reason', async () => {

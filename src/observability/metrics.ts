@@ -6,10 +6,12 @@
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { pauseState } from '../delivery/circuit-breaker.ts';
+import type { GroupFired } from '../delivery/group-scheduler.ts';
 import type { AttemptInfo } from '../delivery/worker.ts';
 import { type ErrorCode, wireCode } from '../errors.ts';
 import type { IngestOutcome } from '../pipeline/ingest.ts';
 import type { CompiledBudget } from '../pipeline/types.ts';
+import type { GroupStore } from '../store/groups-types.ts';
 import type { Store, TargetQueueStats } from '../store/types.ts';
 import { registerBudgetGauges } from './budget-metrics.ts';
 import type { Logger } from './logger.ts';
@@ -30,6 +32,8 @@ export interface MetricsOptions {
   };
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** Open groups per route, read at scrape time (hookgate_groups_open). */
+  readonly groups?: Pick<GroupStore, 'openGroupCounts'>;
   /** Process metrics (CPU, memory, event loop, GC). Default true. */
   readonly defaultMetrics?: boolean;
   /** Log lines dropped so far because the log destination failed or fell behind. */
@@ -44,6 +48,8 @@ export interface Metrics {
   onRejectedEarly(provider: string, code: ErrorCode): void;
   /** DeliveryWorker onAttempt. */
   onAttempt(info: AttemptInfo): void;
+  /** GroupScheduler onFired. */
+  onGroupFired(fired: GroupFired): void;
   /** One call per reload attempt (SIGHUP, file change). */
   onReload(result: 'applied' | 'unchanged' | 'refused'): void;
   /** The Prometheus text exposition. */
@@ -157,6 +163,26 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  const suppressed = new Counter({
+    name: 'hookgate_events_suppressed_total',
+    help: 'Events that did not fire on their own, by route and reason: grouped (joined a group that fires once) or cooldown (their key was cooling down).',
+    labelNames: ['route', 'reason'] as const,
+    registers,
+  });
+  const groups = options.groups;
+  if (groups) {
+    new Gauge({
+      name: 'hookgate_groups_open',
+      help: 'Groups waiting to fire, by route, read at scrape time.',
+      labelNames: ['route'] as const,
+      registers,
+      async collect() {
+        const counts = await groups.openGroupCounts().catch(() => []);
+        this.reset();
+        for (const row of counts) this.set({ route: row.route }, row.count);
+      },
+    });
+  }
   const reloads = new Counter({
     name: 'hookgate_config_reloads_total',
     help: 'Config reload attempts by result (applied, unchanged, refused: the previous config stays in force).',
@@ -207,6 +233,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
       for (const planned of outcome.deliveries) {
         if (planned.error !== null) deadLetters.inc({ target: planned.target, reason: 'map_error' });
       }
+      for (const shaped of outcome.shaped ?? []) {
+        if (shaped.outcome !== 'fired') suppressed.inc({ route: shaped.route, reason: shaped.outcome });
+      }
+    },
+    onGroupFired(fired) {
+      // The events of a group held back by its cooldown were counted `grouped` when they joined.
+      if (fired.result === 'cooldown') suppressed.inc({ route: fired.route, reason: 'cooldown' }, fired.count);
+      for (const d of fired.deliveries) if (d.error !== null) deadLetters.inc({ target: d.target, reason: 'map_error' });
     },
     onRejectedEarly: countRejected,
     onAttempt(info) {

@@ -18,6 +18,7 @@ import { outgoingSigner } from '../targets/sign.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
 import { compileEventPatterns } from './match-event.ts';
 import { routeIndexFor } from './route-index.ts';
+import { compileCooldown, compileGroup } from './shape-compile.ts';
 import { type CompiledConfig, type CompiledProvider, type CompiledRoute, type CompiledTarget, DEFAULTS } from './types.ts';
 
 export interface CompileMeta {
@@ -61,6 +62,8 @@ export function compileConfig(file: RoutesFile, meta: CompileMeta, options: Comp
       filter: route.filter === undefined ? null : compileJsonata(route.filter, `${where}.filter`),
       map: route.map === undefined ? null : compileJsonata(route.map, `${where}.map`),
       targets: to,
+      group: compileGroup(route, where),
+      cooldown: compileCooldown(route, where),
     });
   });
 

@@ -59,6 +59,11 @@ describe('evaluateRoutes', () => {
 
   it('says so when the provider has no route', async () => {
     const result = await evaluateRoutes(compiled.routesByProvider.get('empty')!, compiled, input('x', {}));
-    expect(result).toEqual({ deliveries: [], ignored: [{ route: '*', reason: 'no route is declared for provider p' }], filteredOut: [] });
+    expect(result).toEqual({
+      deliveries: [],
+      ignored: [{ route: '*', reason: 'no route is declared for provider p' }],
+      filteredOut: [],
+      shapes: [],
+    });
   });
 });

@@ -8,8 +8,10 @@ import type { Expression } from 'jsonata';
 import { newId } from '../store/ids.ts';
 import type { IgnoredReason } from '../store/types.ts';
 import { targetKind } from '../targets/registry.ts';
+import { routineText, truncationWarning } from '../targets/routine-text.ts';
 import { type BindingInput, bindings } from './bindings.ts';
 import { type RouteSelection, selectRoutes } from './route-index.ts';
+import { evaluateKey, type ShapePlan } from './shape.ts';
 import type { CompiledConfig, CompiledRoute, CompiledTarget } from './types.ts';
 
 export interface PlannedDelivery {
@@ -22,6 +24,8 @@ export interface PlannedDelivery {
   /** The exact bytes to send; null when the filter or map failed. */
   readonly payload: Buffer | null;
   readonly error: string | null;
+  /** Set when the payload had to be changed to be sendable (a routine text cut to its limit). */
+  readonly warning?: string;
 }
 
 export interface Evaluation {
@@ -30,6 +34,8 @@ export interface Evaluation {
   readonly ignored: readonly IgnoredReason[];
   /** The part of `ignored` from routes that list the event type but whose filter returned false. */
   readonly filteredOut: readonly IgnoredReason[];
+  /** Matching routes with `group:` (they join a group, no delivery now) or `cooldown:` (their deliveries are gated). */
+  readonly shapes: readonly ShapePlan[];
 }
 
 export interface EvaluateInput extends BindingInput {
@@ -39,11 +45,17 @@ export interface EvaluateInput extends BindingInput {
 export async function evaluateRoutes(routes: readonly CompiledRoute[], config: CompiledConfig, input: EvaluateInput): Promise<Evaluation> {
   const deliveries: PlannedDelivery[] = [];
   if (routes.length === 0) {
-    return { deliveries, ignored: [{ route: '*', reason: `no route is declared for provider ${input.provider}` }], filteredOut: [] };
+    return {
+      deliveries,
+      ignored: [{ route: '*', reason: `no route is declared for provider ${input.provider}` }],
+      filteredOut: [],
+      shapes: [],
+    };
   }
   // Only the routes that list this event type are looked at; the others' reasons come ready-made.
   const selection = selectRoutes(routes, input.eventType);
   const filteredOut: number[] = [];
+  const shapes: ShapePlan[] = [];
   const shared = selection.matching.length > 0 ? bindings(input) : null;
   for (let i = 0; i < selection.matching.length; i++) {
     const route = selection.matching[i]!;
@@ -56,27 +68,40 @@ export async function evaluateRoutes(routes: readonly CompiledRoute[], config: C
         filteredOut.push(i);
         continue;
       }
+      if (route.group) {
+        // A grouped route maps once, when its group fires (group-scheduler.ts), not per event.
+        stage = 'group.by';
+        shapes.push({ kind: 'join', route, key: await evaluateKey(route.group.by, input.body, vars) });
+        continue;
+      }
       stage = 'map';
       mapped = route.map ? await evaluateMap(route.map, input.body, vars) : input.body;
+      if (route.cooldown) {
+        stage = 'cooldown.by';
+        shapes.push({ kind: 'gate', route, key: await evaluateKey(route.cooldown.by, input.body, vars) });
+      }
     } catch (err) {
       error = `${stage} failed: ${jsonataMessage(err)}`;
     }
     for (const targetName of route.targets) {
       const target = config.targets.get(targetName)!;
+      const encoded = error === null ? encodeChecked(target, mapped) : null;
       deliveries.push({
         deliveryId: newId('dlv'),
         route: route.name,
         target: targetName,
         idempotencyKey: idempotencyKey(input.provider, input.dedupKey, route.name, targetName),
         mapped: error === null ? mapped : null,
-        payload: error === null ? encodePayload(target, mapped) : null,
+        payload: encoded?.payload ?? null,
         error,
+        ...(encoded?.warning ? { warning: encoded.warning } : {}),
       });
     }
   }
-  if (filteredOut.length === 0) return { deliveries, ignored: selection.notListed, filteredOut: [] };
+  if (filteredOut.length === 0) return { deliveries, ignored: selection.notListed, filteredOut: [], shapes };
   return {
     deliveries,
+    shapes,
     ignored: withFilteredOut(selection, filteredOut),
     filteredOut: filteredOut.map((i) => ({ route: selection.matching[i]!.name, reason: FILTERED_OUT })),
   };
@@ -103,9 +128,17 @@ async function evaluateMap(map: Expression, body: unknown, vars: Record<string, 
   return value;
 }
 
-/** The request body the target's kind makes of the mapped value (a routine wraps it as {"text": ...}). */
+/** The request body the target's kind makes of the mapped value (a routine wraps it as {"text": ...}, cut to its limit). */
 export function encodePayload(target: CompiledTarget, mapped: unknown): Buffer {
-  return targetKind(target.kind).encodeBody(mapped);
+  return encodeChecked(target, mapped).payload;
+}
+
+/** encodePayload, and a warning when a routine's text had to be cut to the trigger's limit (routine-text.ts). */
+export function encodeChecked(target: CompiledTarget, mapped: unknown): { payload: Buffer; warning: string | null } {
+  if (target.kind !== 'routine') return { payload: targetKind(target.kind).encodeBody(mapped), warning: null };
+  const { text, truncatedFrom } = routineText(mapped);
+  // The text fits now: the routine kind wraps it as is.
+  return { payload: targetKind(target.kind).encodeBody(text), warning: truncatedFrom === null ? null : truncationWarning(truncatedFrom) };
 }
 
 /** Stable per event × route × target, so every retry and replay sends the same key. */

@@ -7,12 +7,14 @@ import type { Logger } from 'pino';
 import { errorJson, HookgateError } from '../errors.ts';
 import { withoutSecretHeaders } from '../providers/redaction.ts';
 import type { HandshakeReply, WebhookRequest } from '../providers/types.ts';
+import type { ShapedInsertResult, ShapeOutcome } from '../store/groups-types.ts';
 import { newId } from '../store/ids.ts';
 import type { IgnoredReason, Store } from '../store/types.ts';
 import { evaluateRoutes, type PlannedDelivery } from './evaluate.ts';
 import { toNewDeliveries } from './new-deliveries.ts';
 import { normalize } from './normalize.ts';
 import { parseBody } from './parse-body.ts';
+import { groupedCount, storedDeliveries, storeShape } from './shape.ts';
 import type { CompiledConfig } from './types.ts';
 
 export type { PlannedDelivery } from './evaluate.ts';
@@ -40,6 +42,8 @@ export type IngestOutcome =
       readonly kind: 'accepted';
       readonly deliveries: readonly PlannedDelivery[];
       readonly ignored: readonly IgnoredReason[];
+      /** Per shaped route: joined a group, held back by a cooldown, or fired through it. */
+      readonly shaped?: readonly ShapeOutcome[];
     })
   | (EventOutcomeBase & { readonly kind: 'ignored'; readonly ignored: readonly IgnoredReason[] })
   | (EventOutcomeBase & { readonly kind: 'duplicate' })
@@ -101,30 +105,32 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
   });
 
   const eventId = newId('evt');
-  const status = evaluation.deliveries.length > 0 ? 'accepted' : 'ignored';
+  const status = evaluation.deliveries.length > 0 || evaluation.shapes.length > 0 ? 'accepted' : 'ignored';
   const deliveries = toNewDeliveries(evaluation.deliveries, now);
 
-  let inserted: Awaited<ReturnType<typeof ctx.store.insertEvent>>;
+  const shape = storeShape(evaluation.shapes, deliveries);
+  let inserted: ShapedInsertResult;
   try {
-    inserted = await ctx.store.insertEvent(
-      {
-        id: eventId,
-        provider: providerName,
-        eventType,
-        dedupKey,
-        receivedAt: req.receivedAt.getTime(),
-        configSha256: config.sha256,
-        headers: visible.headers,
-        rawBody: req.rawBody,
-        status,
-        // An ignored event keeps every route's reason ("why did my routine not fire?"). An accepted
-        // one keeps the routes that listed its type but filtered it out; that every other route
-        // does not list the type is not repeated on each accepted event (with 1,000 routes it
-        // would be ~90 KB per event; the stored event type and config sha256 say it already).
-        ignored: status === 'ignored' ? evaluation.ignored : evaluation.filteredOut,
-      },
-      deliveries,
-    );
+    const event = {
+      id: eventId,
+      provider: providerName,
+      eventType,
+      dedupKey,
+      receivedAt: req.receivedAt.getTime(),
+      configSha256: config.sha256,
+      headers: visible.headers,
+      rawBody: req.rawBody,
+      status,
+      // An ignored event keeps every route's reason ("why did my routine not fire?"). An accepted
+      // one keeps the routes that listed its type but filtered it out; that every other route
+      // does not list the type is not repeated on each accepted event (with 1,000 routes it
+      // would be ~90 KB per event; the stored event type and config sha256 say it already).
+      ignored: status === 'ignored' ? evaluation.ignored : evaluation.filteredOut,
+    } as const;
+    // A shaped event joins its groups (or passes its cooldowns) in the same transaction as its insert.
+    inserted = shape.write
+      ? await ctx.store.groups.insertShapedEvent(event, shape.plain, shape.write)
+      : { ...(await ctx.store.insertEvent(event, shape.plain)), shaped: [] };
   } catch (err) {
     logger.error({ provider: providerName, err: (err as Error).message }, 'store unavailable');
     return reject(ctx, providerName, new HookgateError('STORE_UNAVAILABLE'));
@@ -139,30 +145,34 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
     logger.info({ ...base, outcome: 'ignored', ignored: evaluation.ignored }, 'event received');
     return { kind: 'ignored', ...base, ignored: evaluation.ignored };
   }
+  const stored = storedDeliveries(evaluation.deliveries, inserted.shaped);
   logger.info(
     {
       ...base,
       outcome: 'accepted',
-      deliveries: evaluation.deliveries.map((d) => ({
+      deliveries: stored.map((d) => ({
         id: d.deliveryId,
         route: d.route,
         target: d.target,
         ...(d.error ? { status: 'dead' } : {}),
       })),
+      ...(inserted.shaped.length > 0 ? { shaped: inserted.shaped } : {}),
     },
     'event received',
   );
   // A route whose filter or map failed is a mistake in routes.yaml someone must fix: its own
   // line, at warn, naming the route (its delivery is stored dead with the same error).
-  for (const d of evaluation.deliveries) {
+  for (const d of stored) {
     if (d.error === null) continue;
     logger.warn(
       { ...base, route: d.route, target: d.target, deliveryId: d.deliveryId, error: d.error },
       'route failed: filter or map error',
     );
   }
-  if (deliveries.some((d) => d.status === 'pending')) ctx.onStored?.();
-  return { kind: 'accepted', ...base, deliveries: evaluation.deliveries, ignored: evaluation.ignored };
+  for (const d of stored) if (d.warning) logger.warn({ ...base, route: d.route, target: d.target, deliveryId: d.deliveryId }, d.warning);
+  // A group that just became full is due now: the worker role's scheduler is woken too.
+  if (stored.some((d) => d.error === null) || groupedCount(inserted.shaped) > 0) ctx.onStored?.();
+  return { kind: 'accepted', ...base, deliveries: stored, ignored: evaluation.ignored, shaped: inserted.shaped };
 }
 
 function reject(ctx: IngestContext, provider: string, error: HookgateError): IngestOutcome {
@@ -187,7 +197,12 @@ export function httpReply(outcome: IngestOutcome): HttpReply {
       return {
         status: 202,
         headers: JSON_TYPE,
-        body: JSON.stringify({ status: 'accepted', id: outcome.dedupKey, deliveries: outcome.deliveries.length }),
+        body: JSON.stringify({
+          status: 'accepted',
+          id: outcome.dedupKey,
+          deliveries: outcome.deliveries.length,
+          ...(groupedCount(outcome.shaped ?? []) > 0 ? { grouped: groupedCount(outcome.shaped ?? []) } : {}),
+        }),
       };
     case 'ignored':
       return { status: 200, headers: JSON_TYPE, body: JSON.stringify({ status: 'ignored', id: outcome.dedupKey }) };

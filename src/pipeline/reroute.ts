@@ -7,10 +7,12 @@
  */
 import type { Logger } from 'pino';
 import { HookgateError, wireCode } from '../errors.ts';
+import type { ShapeOutcome } from '../store/groups-types.ts';
 import type { EventFilter, IgnoredReason, Store, StoredEvent } from '../store/types.ts';
 import { evaluateRoutes, type PlannedDelivery } from './evaluate.ts';
 import { toNewDeliveries } from './new-deliveries.ts';
 import { parseBody } from './parse-body.ts';
+import { groupedCount, storeShape } from './shape.ts';
 import type { CompiledConfig } from './types.ts';
 
 export interface RerouteContext {
@@ -30,7 +32,13 @@ interface RerouteBase {
 }
 
 export type RerouteOutcome =
-  | (RerouteBase & { readonly kind: 'accepted'; readonly added: readonly PlannedDelivery[]; readonly ignored: readonly IgnoredReason[] })
+  | (RerouteBase & {
+      readonly kind: 'accepted';
+      readonly added: readonly PlannedDelivery[];
+      readonly ignored: readonly IgnoredReason[];
+      /** Grouped and cooled-down routes: joined a group, held back by a cooldown, or fired through it. */
+      readonly shaped?: readonly ShapeOutcome[];
+    })
   | (RerouteBase & { readonly kind: 'ignored'; readonly ignored: readonly IgnoredReason[] })
   | { readonly kind: 'not_found'; readonly eventId: string }
   | { readonly kind: 'unroutable'; readonly eventId: string; readonly error: HookgateError };
@@ -59,19 +67,32 @@ export async function rerouteStoredEvent(ctx: RerouteContext, event: StoredEvent
   });
   const now = ctx.now?.() ?? Date.now();
   const planned = toNewDeliveries(evaluation.deliveries, now);
+  // Grouped routes join a group, and cooled-down routes pass their gate, as if the event arrived now.
+  const shape = storeShape(evaluation.shapes, planned);
+  const matched = planned.length > 0 || evaluation.shapes.length > 0;
   const result = await store.rerouteEvent(
     event.id,
-    { configSha256: config.sha256, ignored: planned.length > 0 ? evaluation.filteredOut : evaluation.ignored, now },
-    planned,
+    { configSha256: config.sha256, ignored: matched ? evaluation.filteredOut : evaluation.ignored, now },
+    shape.plain,
   );
   if (result === null) return { kind: 'not_found', eventId: event.id };
-  const added = evaluation.deliveries.filter((d) => result.added.includes(d.deliveryId));
+  const shaped = shape.write ? ((await store.groups.shapeStoredEvent(event.id, now, shape.write)) ?? []) : [];
+  const gated = new Set(shaped.filter((o) => o.outcome === 'fired').map((o) => o.route));
+  const added = evaluation.deliveries.filter((d) => result.added.includes(d.deliveryId) || gated.has(d.route));
+  if (groupedCount(shaped) > 0) ctx.onStored?.();
   if (added.some((d) => d.error === null)) ctx.onStored?.();
   logger.info(
-    { ...base, outcome: result.status, added: added.map((d) => ({ id: d.deliveryId, route: d.route, target: d.target })) },
+    {
+      ...base,
+      outcome: result.status,
+      added: added.map((d) => ({ id: d.deliveryId, route: d.route, target: d.target })),
+      ...(shaped.length > 0 ? { shaped } : {}),
+    },
     'event rerouted',
   );
-  if (result.status === 'accepted') return { kind: 'accepted', ...base, added, ignored: evaluation.ignored };
+  if (result.status === 'accepted' || shaped.some((o) => o.outcome !== 'cooldown')) {
+    return { kind: 'accepted', ...base, added, ignored: evaluation.ignored, shaped };
+  }
   return { kind: 'ignored', ...base, ignored: evaluation.ignored };
 }
 
@@ -83,7 +104,15 @@ function errorReply(error: HookgateError): { status: number; body: Record<string
 export function rerouteReply(outcome: RerouteOutcome): { status: number; body: Record<string, unknown> } {
   switch (outcome.kind) {
     case 'accepted':
-      return { status: 202, body: { status: 'accepted', id: outcome.dedupKey, deliveries: outcome.added.length } };
+      return {
+        status: 202,
+        body: {
+          status: 'accepted',
+          id: outcome.dedupKey,
+          deliveries: outcome.added.length,
+          ...(groupedCount(outcome.shaped ?? []) > 0 ? { grouped: groupedCount(outcome.shaped ?? []) } : {}),
+        },
+      };
     case 'ignored':
       return { status: 200, body: { status: 'ignored', id: outcome.dedupKey, ignored: outcome.ignored } };
     case 'not_found':

@@ -5,7 +5,16 @@ import { MAX_EVENT_TYPES, selectRoutes } from './route-index.ts';
 import type { CompiledRoute } from './types.ts';
 
 function route(name: string, events?: readonly string[]): CompiledRoute {
-  return { name, provider: 'p', events: compileEventPatterns(events), filter: null, map: null, targets: ['t'] };
+  return {
+    name,
+    provider: 'p',
+    events: compileEventPatterns(events),
+    filter: null,
+    map: null,
+    targets: ['t'],
+    group: null,
+    cooldown: null,
+  };
 }
 
 const ROUTES: readonly CompiledRoute[] = [

@@ -6,6 +6,7 @@ import type { Expression } from 'jsonata';
 import type { Verifier, VerifyOptionsBase } from '../providers/types.ts';
 import type { OutgoingSigner } from '../targets/sign.ts';
 import type { TargetKindName } from '../targets/types.ts';
+import type { CompiledCooldown, CompiledGroup } from './shape-compile.ts';
 
 export interface CompiledProvider {
   readonly name: string;
@@ -65,6 +66,10 @@ export interface CompiledRoute {
   readonly filter: Expression | null;
   readonly map: Expression | null;
   readonly targets: readonly string[];
+  /** `group:`: matching events join a group per key instead of firing one by one; null: none. */
+  readonly group: CompiledGroup | null;
+  /** `cooldown:`: at most one fire per key per window; null: none. */
+  readonly cooldown: CompiledCooldown | null;
 }
 
 export interface CompiledConfig {

@@ -13,6 +13,7 @@ import type { CompiledConfig } from '../pipeline/types.ts';
 import type { ReloadStatus, Runtime } from '../runtime.ts';
 import type { Store } from '../store/types.ts';
 import { buildHttp, type HttpHooks } from './build-http.ts';
+import { createGroupScheduler, recoverFiringGroups } from './group-firing.ts';
 import { boundPort, listen } from './listen.ts';
 import { openServingStore } from './open-store.ts';
 import { startPurge } from './purge.ts';
@@ -98,16 +99,31 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
   }
   const store: Store = opened;
 
-  const metrics = createMetrics({ store, config: () => current, logger, logDropped: dropped });
+  const metrics = createMetrics({ store, groups: store.groups, config: () => current, logger, logDropped: dropped });
   const worker = options.worker === false ? null : createWorker(store, () => current, logger, settings, metrics);
+  // Groups fire from the worker role, from the store.
+  const groups = worker
+    ? createGroupScheduler(
+        store,
+        () => current,
+        logger,
+        settings,
+        metrics,
+        () => worker.notify(),
+      )
+    : null;
   const runtime: Runtime = {
     config: () => current,
     store,
     logger,
-    notifyWorker: () => worker?.notify(),
+    notifyWorker: () => {
+      worker?.notify();
+      groups?.notify();
+    },
     state: { ready: false, shuttingDown: false },
   };
   if (worker) await recoverInFlight(store, logger);
+  if (groups) await recoverFiringGroups(store, logger);
 
   const ingress = options.workerOnly !== true;
   const listener = buildHttp({
@@ -129,6 +145,7 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
   const port = boundPort(server, settings.port);
 
   worker?.start();
+  groups?.start();
   runtime.state.ready = true;
   logger.info(
     {
@@ -169,6 +186,7 @@ export async function createRouter(options: RouterOptions = {}): Promise<RouterS
     runtime,
     server,
     worker,
+    ...(groups ? { drains: [() => groups.stop()] } : {}),
     stops: [stopPurge, () => watcher?.close()],
     ...(owner ? { afterClose: () => owner.release() } : {}),
     ...(flushLog ? { flushLog } : {}),

@@ -11,6 +11,8 @@ export interface ShutdownParts {
   readonly runtime: Runtime;
   readonly server: Server;
   readonly worker: DeliveryWorker | null;
+  /** Loops that finish what they started before the worker drains (the group scheduler). */
+  readonly drains?: ReadonlyArray<() => Promise<void>>;
   /** Timers and watchers to stop first (retention purge, config watcher). */
   readonly stops: ReadonlyArray<() => void>;
   readonly flushLog?: () => Promise<void>;
@@ -31,6 +33,8 @@ export function createShutdown(parts: ShutdownParts): (signal: string) => Promis
       for (const stop of parts.stops) stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A group being fired commits (or not) in one transaction: let it end before the store closes.
+      for (const drain of parts.drains ?? []) await drain();
       await worker?.stop(WORKER_GRACE_MS);
       server.closeAllConnections();
       await closed;

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'evt' | 'dlv';
+export type IdPrefix = 'evt' | 'dlv' | 'grp';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const TIME_CHARS = 10;

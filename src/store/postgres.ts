@@ -32,6 +32,7 @@ import {
 } from './postgres-budgets.ts';
 import type { PostgresStoreOptions } from './postgres-config.ts';
 import { resolvePostgresConfig } from './postgres-config.ts';
+import { PostgresGroups } from './postgres-groups.ts';
 import { migratePostgres } from './postgres-migrate.ts';
 import type { PgQuery, PgValue } from './postgres-params.ts';
 import { positional, withWhere } from './postgres-params.ts';
@@ -100,12 +101,14 @@ export class PostgresStore implements Store {
   private readonly now: () => number;
   private closed = false;
   private limiter: SharedLimiter | null = null;
+  readonly groups: PostgresGroups;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     const config = resolvePostgresConfig(url, options);
     this.schema = config.schema;
     this.now = options.now ?? Date.now;
     this.pool = new Pool(config.pool);
+    this.groups = new PostgresGroups(this.pool);
     const onIdleError = options.onIdleError;
     // An idle connection that breaks (server restart, network cut) is reported here; without a
     // listener the pool's 'error' event would crash the process. The pool drops that connection.

@@ -29,6 +29,7 @@ import { bindRows, budgetStatsRows, prepareBudgetStatements, reserveRows, settle
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import { GroupCommit } from './sqlite-group-commit.ts';
+import { SqliteGroups } from './sqlite-groups.ts';
 import { rerouteRows } from './sqlite-reroute.ts';
 import type { DeliveryRow, EventRow } from './sqlite-rows.ts';
 import { toDelivery, toEvent } from './sqlite-rows.ts';
@@ -96,6 +97,7 @@ export class SqliteStore implements Store {
   /** Syncs the WAL after commits; null for `:memory:` (or a file SQLite would not put in WAL mode). */
   private readonly wal: WalSync | null;
   private readonly filtered = new Map<string, Statement<[FilterParams], unknown>>();
+  readonly groups: SqliteGroups;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -110,6 +112,12 @@ export class SqliteStore implements Store {
     this.db.pragma(this.wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.group = new GroupCommit(this.db, () => this.durable());
+    this.groups = new SqliteGroups(
+      this.db,
+      this.group,
+      () => this.durable(),
+      () => this.p.s,
+    );
   }
 
   /** Resolves once every commit made so far is on disk. */

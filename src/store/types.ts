@@ -5,6 +5,8 @@ import type { BudgetStore } from './budget-types.ts';
  * contract for many replicas. Every method is async so both fit. Times are epoch milliseconds.
  */
 
+import type { GroupStore } from './groups-types.ts';
+
 export type EventStatus = 'accepted' | 'ignored';
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead';
 /**
@@ -251,6 +253,8 @@ export interface Store extends BudgetStore {
   readonly capabilities: StoreCapabilities;
   /** The limiter that paces targets across every replica; null when one process has the store. */
   sharedLimiter(): SharedLimiter | null;
+  /** Fire shaping: groups, cooldowns, and what became of each event per shaped route. */
+  readonly groups: GroupStore;
   /** Create or upgrade the schema. Idempotent. */
   migrate(): Promise<void>;
   /**

@@ -5,6 +5,7 @@
  * 503. A timeout, a reset after sending, or a 500/502/504 leaves the outcome unknown.
  */
 import { commonHeaders, defineTargetKind, HTTP_URL_PATTERN, isSuccess } from './define.ts';
+import { routineText } from './routine-text.ts';
 import type { Answer, Session, TargetProblem, Verdict } from './types.ts';
 
 export const ROUTINE_DEFAULT_BETA = 'experimental-cc-routine-2026-04-01';
@@ -107,9 +108,8 @@ export const routineKind = defineTargetKind({
     return { url: routine.url, headers: Object.freeze(headers) };
   },
   encodeBody(mapped) {
-    // A string as is, anything else as compact JSON.
-    const text = typeof mapped === 'string' ? mapped : JSON.stringify(mapped);
-    return Buffer.from(JSON.stringify({ text }));
+    // A string as is, anything else as compact JSON; cut to the trigger's limit (routine-text.ts).
+    return Buffer.from(JSON.stringify({ text: routineText(mapped).text }));
   },
   classify: classifyRoutineAnswer,
   readSession: readRoutineSession,

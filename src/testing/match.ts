@@ -54,7 +54,25 @@ function compare(expected: unknown, actual: unknown, at: string, subset: boolean
     }
     return null;
   }
+  const pattern = typeof expected === 'string' ? stringPattern(expected) : null;
+  if (pattern) {
+    return typeof actual === 'string' && pattern.test(actual) ? null : { path: at, expected, actual, note: 'does not match the pattern' };
+  }
   return Object.is(expected, actual) || (expected === 0 && actual === 0) ? null : { path: at, expected, actual };
+}
+
+/**
+ * An expected string written `~/regex/flags` matches any string the regular expression finds
+ * (`"~/2 events/"`, `"~/^Sentry issue \d+/"`); any other string must be equal. Flags: i, m, s, u.
+ */
+export function stringPattern(expected: string): RegExp | null {
+  const m = /^~\/(.*)\/([imsu]*)$/s.exec(expected);
+  if (!m) return null;
+  try {
+    return new RegExp(m[1]!, m[2]);
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -76,7 +76,7 @@ describe('parseTestFile', () => {
         line: 5,
         col: 5,
         message:
-          'tests[0] ("one"): unknown field "sigature" (expected one of: name, provider, payload, body, headers, query, signature, event, repeat, expect)',
+          'tests[0] ("one"): unknown field "sigature" (expected one of: name, provider, payload, body, headers, query, signature, event, repeat, requests, expect)',
       },
       {
         line: 6,

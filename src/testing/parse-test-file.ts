@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { parseRequests } from './parse-requests.ts';
 import type {
   Expectation,
   ExpectedDelivery,
@@ -22,7 +23,19 @@ export interface ParsedTestFile {
   readonly problems: readonly FileProblem[];
 }
 
-const CASE_FIELDS = ['name', 'provider', 'payload', 'body', 'headers', 'query', 'signature', 'event', 'repeat', 'expect'] as const;
+const CASE_FIELDS = [
+  'name',
+  'provider',
+  'payload',
+  'body',
+  'headers',
+  'query',
+  'signature',
+  'event',
+  'repeat',
+  'requests',
+  'expect',
+] as const;
 /** More sends of one request than any dedup test needs is a typo, not a test. */
 const MAX_REPEAT = 100;
 const EXPECT_FIELDS = ['status', 'deliveries', 'ignored'] as const;
@@ -71,6 +84,24 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   const at = `${where}${typeof given === 'string' && given !== '' ? ` ("${given}")` : ''}`;
   const f = r.entries(node, CASE_FIELDS, at);
   const name = requireString(r, f.get('name'), `${where}.name`, node);
+  const expectNode = f.get('expect');
+  if (f.has('requests')) {
+    if (expectNode === undefined) r.problem(node, `${at}: needs expect`);
+    const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`);
+    const requests = parseRequests(r, f, node, at, file, dir);
+    if (!name || expect === null || requests === null) return null;
+    return {
+      name,
+      file,
+      ...r.position(node),
+      provider: requests[0]?.provider ?? '',
+      headers: {},
+      query: {},
+      signature: 'valid',
+      expect,
+      requests,
+    };
+  }
   const provider = requireString(r, f.get('provider'), `${at}.provider`, node);
   const payloadNode = f.get('payload');
   const payload = payloadNode === undefined ? undefined : requireString(r, payloadNode, `${at}.payload`, node);
@@ -80,7 +111,6 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   const signature = optionalEnum(r, f.get('signature'), `${at}.signature`, SIGNATURES) ?? 'valid';
   const event = f.has('event') ? requireString(r, f.get('event'), `${at}.event`, node) : undefined;
   const repeat = f.has('repeat') ? parseRepeat(r, f.get('repeat') ?? null, `${at}.repeat`) : undefined;
-  const expectNode = f.get('expect');
   if (expectNode === undefined) r.problem(node, `${at}: needs expect`);
   const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`);
   if (!name || !provider || expect === null) return null;
@@ -109,7 +139,7 @@ function parseRepeat(r: YamlReader, node: Node | null, where: string): number {
   return 1;
 }
 
-function parseExpect(r: YamlReader, node: Node | null, where: string): Expectation | null {
+export function parseExpect(r: YamlReader, node: Node | null, where: string): Expectation | null {
   if (!isMap(node)) {
     r.problem(node, `${where}: must be a mapping with status, deliveries and/or ignored`);
     return null;
@@ -186,7 +216,7 @@ function listOf<T>(
   return out;
 }
 
-function requireString(r: YamlReader, node: Node | null | undefined, where: string, parent: Node): string | undefined {
+export function requireString(r: YamlReader, node: Node | null | undefined, where: string, parent: Node): string | undefined {
   if (node === undefined) {
     r.problem(parent, `${where}: required`);
     return undefined;
@@ -197,7 +227,12 @@ function requireString(r: YamlReader, node: Node | null | undefined, where: stri
   return undefined;
 }
 
-function optionalEnum<T extends string>(r: YamlReader, node: Node | null | undefined, where: string, allowed: readonly T[]): T | undefined {
+export function optionalEnum<T extends string>(
+  r: YamlReader,
+  node: Node | null | undefined,
+  where: string,
+  allowed: readonly T[],
+): T | undefined {
   if (node === undefined) return undefined;
   const v = isScalar(node) ? node.value : undefined;
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
@@ -206,7 +241,7 @@ function optionalEnum<T extends string>(r: YamlReader, node: Node | null | undef
 }
 
 /** A mapping of scalars, values as strings. Header names are lower-cased. */
-function stringMap(r: YamlReader, node: Node | null | undefined, where: string, lowerKeys: boolean): Record<string, string> {
+export function stringMap(r: YamlReader, node: Node | null | undefined, where: string, lowerKeys: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   if (node === undefined) return out;
   if (!isMap(node)) {

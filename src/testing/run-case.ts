@@ -19,6 +19,7 @@ import { buildRequest } from './build-request.ts';
 import { CaseError } from './case-error.ts';
 import { checkCase, type Observed } from './check-case.ts';
 import type { ActualDelivery } from './match-deliveries.ts';
+import { runSequence } from './run-sequence.ts';
 import type { ThrowawaySecrets } from './throwaway-secrets.ts';
 import type { CaseOutcome, CaseResult, TestCase } from './types.ts';
 
@@ -31,6 +32,8 @@ export interface CaseContext {
 
 /** Runs one case in a fresh empty store, closed afterwards whatever happens. */
 export async function runCase(testCase: TestCase, config: CompiledConfig, secrets: ThrowawaySecrets): Promise<CaseResult> {
+  // A sequence opens its own store and runs on a simulated clock.
+  if (testCase.requests) return runSequence(testCase, testCase.requests, config, secrets);
   const store = await openStore('sqlite::memory:');
   try {
     return await judgeCase(testCase, { config, secrets, store });

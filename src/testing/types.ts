@@ -57,6 +57,20 @@ export interface TestCase {
   readonly event?: string;
   /** How many times the same request is sent (default 1); the last answer is the one checked. */
   readonly repeat?: number;
+  /**
+   * A sequence instead of one request: each one like a case of its own, sent `afterMs` after the
+   * one before on a simulated clock; `expect.deliveries` then lists every delivery the whole
+   * sequence creates, group fires included.
+   */
+  readonly requests?: readonly SequenceRequest[];
+  readonly expect: Expectation;
+}
+
+/** One request of a `requests:` sequence, with the fields of a single case. */
+export interface SequenceRequest extends Omit<TestCase, 'requests' | 'expect' | 'repeat'> {
+  /** Simulated time since the request before (the first: since the start). */
+  readonly afterMs: number;
+  /** Optional expectations of this request's own answer (status, ignored). */
   readonly expect: Expectation;
 }
 

@@ -110,6 +110,57 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'fire shaping: groups, what became of each event per shaped route, cooldowns',
+    sql: `
+      CREATE TABLE route_groups (
+        id               text COLLATE "C" PRIMARY KEY,
+        route            text NOT NULL,
+        key              text NOT NULL,
+        provider         text NOT NULL,
+        status           text NOT NULL CHECK (status IN ('open', 'closed', 'firing', 'fired', 'cooldown')),
+        count            integer NOT NULL,
+        first_at         bigint NOT NULL,
+        last_at          bigint NOT NULL,
+        fires_at         bigint NOT NULL,
+        deadline_at      bigint NOT NULL,
+        last_event_id    text NOT NULL,
+        prior_event_id   text,
+        fired_at         bigint,
+        cooldown_until   bigint,
+        lease_owner      text,
+        lease_expires_at bigint
+      );
+      -- One open group per route and key: the join finds it, and a racing second open fails.
+      CREATE UNIQUE INDEX route_groups_open ON route_groups (route, key) WHERE status = 'open';
+      -- The groups that have not fired: a few per key at most, so the scheduler reads them all; an
+      -- index on fires_at would be rewritten by every join.
+      CREATE INDEX route_groups_waiting ON route_groups (status) WHERE status IN ('open', 'closed', 'firing');
+      CREATE INDEX route_groups_fired ON route_groups (fired_at) WHERE status IN ('fired', 'cooldown');
+
+      CREATE TABLE event_shapes (
+        event_id text COLLATE "C" NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        route    text NOT NULL,
+        outcome  text NOT NULL CHECK (outcome IN ('grouped', 'cooldown')),
+        group_id text COLLATE "C",
+        position integer,
+        until    bigint,
+        prev_event_id text COLLATE "C",
+        PRIMARY KEY (event_id, route)
+      );
+      -- A group's events are a chain from its last event back (prev_event_id), read once when it
+      -- fires: an index by group would take a write on a different page for every join (one
+      -- page per open group), the chain only appends.
+
+      CREATE TABLE route_cooldowns (
+        route text NOT NULL,
+        key   text NOT NULL,
+        until bigint NOT NULL,
+        PRIMARY KEY (route, key)
+      );
+    `,
+  },
+  {
     // Numbered 6 to run after the deliveries rebuild of migration 4: it adds columns to that table.
     version: 6,
     name: 'shared budgets: units spent, pauses, held deliveries',

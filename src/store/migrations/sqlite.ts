@@ -144,6 +144,57 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'fire shaping: groups, what became of each event per shaped route, cooldowns',
+    sql: `
+      CREATE TABLE route_groups (
+        id               TEXT PRIMARY KEY,
+        route            TEXT NOT NULL,
+        key              TEXT NOT NULL,
+        provider         TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('open', 'closed', 'firing', 'fired', 'cooldown')),
+        count            INTEGER NOT NULL,
+        first_at         INTEGER NOT NULL,
+        last_at          INTEGER NOT NULL,
+        fires_at         INTEGER NOT NULL,
+        deadline_at      INTEGER NOT NULL,
+        last_event_id    TEXT NOT NULL,
+        prior_event_id   TEXT,
+        fired_at         INTEGER,
+        cooldown_until   INTEGER,
+        lease_owner      TEXT,
+        lease_expires_at INTEGER
+      );
+      -- One open group per route and key: the join finds it, and a racing second open fails.
+      CREATE UNIQUE INDEX route_groups_open ON route_groups (route, key) WHERE status = 'open';
+      -- The groups that have not fired: a few per key at most, so the scheduler reads them all; an
+      -- index on fires_at would be rewritten by every join.
+      CREATE INDEX route_groups_waiting ON route_groups (status) WHERE status IN ('open', 'closed', 'firing');
+      CREATE INDEX route_groups_fired ON route_groups (fired_at) WHERE status IN ('fired', 'cooldown');
+
+      CREATE TABLE event_shapes (
+        event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        route    TEXT NOT NULL,
+        outcome  TEXT NOT NULL CHECK (outcome IN ('grouped', 'cooldown')),
+        group_id TEXT,
+        position INTEGER,
+        until    INTEGER,
+        prev_event_id TEXT,
+        PRIMARY KEY (event_id, route)
+      ) WITHOUT ROWID;
+      -- A group's events are a chain from its last event back (prev_event_id), read once when it
+      -- fires: an index by group would take a write on a different page for every join (one
+      -- page per open group), the chain only appends.
+
+      CREATE TABLE route_cooldowns (
+        route TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        PRIMARY KEY (route, key)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     // Numbered 6 to run after the deliveries rebuild of migration 4: it adds columns to that table.
     version: 6,
     name: 'shared budgets: units spent, pauses, held deliveries',

@@ -10,6 +10,7 @@ import { activityContract } from './contract-activity.ts';
 import { budgetContract } from './contract-budget.ts';
 import { claimContract } from './contract-claim.ts';
 import { completeContract } from './contract-complete.ts';
+import { groupsContract } from './contract-groups.ts';
 import { insertContract } from './contract-insert.ts';
 import { listContract } from './contract-list.ts';
 import { pauseContract } from './contract-pause.ts';
@@ -58,5 +59,6 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     activityContract(ctx);
     budgetContract(ctx);
     sendingContract(ctx);
+    groupsContract(ctx);
   });
 }
