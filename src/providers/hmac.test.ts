@@ -99,7 +99,7 @@ describe('hmac verifier: templates, timestamps and signature lists describe othe
   it('a list with several signatures passes when any one matches, and sign() writes t=..,v1=..', async () => {
     const headers = await hmacVerifier.sign(stripeLike, { rawBody: body, secret: stripeLike.secrets[1]! });
     expect(headers['stripe-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    const doubled = `${headers['stripe-signature']!.replace('v1=', 'v1=00' + '0'.repeat(62) + ',v1=')}`;
+    const doubled = `${headers['stripe-signature']!.replace('v1=', `v1=00${'0'.repeat(62)},v1=`)}`;
     await expect(
       hmacVerifier.create(stripeLike).verify(request({ headers: { 'stripe-signature': doubled }, body })),
     ).resolves.toBeUndefined();
