@@ -251,7 +251,7 @@ export class SqliteStore implements Store {
 
   async rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null> {
     this.group.flush();
-    const result = this.db.transaction(rerouteRows).immediate(this.db, eventId, reroute, deliveries);
+    const result = this.db.transaction(rerouteRows).immediate(this.db, this.p.s, eventId, reroute, deliveries);
     await this.durable();
     return result;
   }
