@@ -1,25 +1,32 @@
 /**
- * `npm run bench [-- --quick | --soak]`: hookgate against two baselines, in one run, on
- * 127.0.0.1, every server in its own process. Prints a table with each figure's ratio to
- * baselines A and B and writes bench/results/latest.json. See bench/README.md.
+ * `npm run bench [-- --quick | --soak]`: hookgate against three baselines (the floor, durable by
+ * hand, the seed's proxy), in one run, on 127.0.0.1, every server in its own process, pinned to
+ * another core than the load generator where the machine allows. Prints a table with each
+ * figure's ratio to the floor and its CPU time per event, the store's WAL per event, the logging
+ * cost per line and the admin listing times, and writes bench/results/latest.json. See bench/README.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { type BenchArgs, parseArgs } from './lib/args.ts';
-import { startBenchServer } from './lib/children.ts';
+import { type BenchArgs, DEFAULT_SCENARIOS, parseArgs } from './lib/args.ts';
+import { startBenchServer, usePinning } from './lib/children.ts';
 import { type BenchContext, settingsFor } from './lib/context.ts';
+import { pinGenerator } from './lib/cpu.ts';
 import type { Figure } from './lib/figures.ts';
 import { REPO_ROOT } from './lib/fixture.ts';
-import { fmt, rate, table, targetLines, targets } from './lib/report.ts';
+import { type Extra, fmt, rate, table, targetLines, targets } from './lib/report.ts';
 import { delivery } from './scenarios/delivery.ts';
 import { endToEnd } from './scenarios/end-to-end.ts';
+import { listings } from './scenarios/listings.ts';
+import { logging } from './scenarios/logging.ts';
 import { soak } from './scenarios/soak.ts';
 import { storm } from './scenarios/storm.ts';
 import { baselines, ingest, routes, withWorker } from './scenarios/throughput.ts';
 
 function wanted(args: BenchArgs, name: string): boolean {
-  return args.only.length === 0 || args.only.includes(name);
+  if (args.only.length > 0) return args.only.includes(name);
+  // The quick run takes every scenario (listings with a small store); a full run leaves listings to --only.
+  return args.quick || (DEFAULT_SCENARIOS as readonly string[]).includes(name);
 }
 
 async function main(): Promise<void> {
@@ -27,9 +34,12 @@ async function main(): Promise<void> {
   const settings = settingsFor(args);
   const work = mkdtempSync(path.join(tmpdir(), 'hookgate-bench-'));
   const figures: Figure[] = [];
+  const sections: Record<string, { data: unknown; lines: readonly string[] }> = {};
   const failures: string[] = [];
   const started = Date.now();
-  const sink = await startBenchServer('sink.ts');
+  const pinning = pinGenerator();
+  usePinning(pinning);
+  const sink = await startBenchServer('sink.ts', {}, 'helper');
   const ctx: BenchContext = {
     args,
     settings,
@@ -38,7 +48,12 @@ async function main(): Promise<void> {
     record(figure) {
       figures.push(figure);
       const lat = figure.p99Ms === undefined ? '' : ` (p50 ${fmt(figure.p50Ms)} ms, p99 ${fmt(figure.p99Ms)} ms)`;
-      ctx.log(`  ${figure.label}: ${fmt(figure.value)} ${figure.unit}${lat}`);
+      const cpu = figure.cpuUsPerEvent === undefined ? '' : `, ${fmt(figure.cpuUsPerEvent)} CPU µs/event`;
+      ctx.log(`  ${figure.label}: ${fmt(figure.value)} ${figure.unit}${lat}${cpu}`);
+    },
+    section(key, data, lines) {
+      sections[key] = { data, lines };
+      for (const line of lines) ctx.log(`  ${line}`);
     },
     log: (message) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`),
   };
@@ -62,6 +77,8 @@ async function main(): Promise<void> {
         ['delivery', () => delivery(ctx)],
         ['e2e', () => endToEnd(ctx)],
         ['storm', () => storm(ctx)],
+        ['logging', () => logging(ctx)],
+        ['listings', () => listings(ctx)],
       ];
       for (const [name, scenario] of scenarios) {
         if (!wanted(args, name)) continue;
@@ -86,12 +103,26 @@ async function main(): Promise<void> {
     figures.splice(figures.indexOf(one) + 1, 0, { ...one, key: 'routes_1', label: 'hookgate ingest, 1 route (= durable ingest)' });
   }
   const rated = rate(figures);
-  const met = targets(figures);
+  const listingData = sections.listings?.data as { worstP95Ms: number; events: number } | undefined;
+  // The large store's figure when the listings ran: there the dedup index is past a few pages.
+  const walData = (sections.wal_large_store ?? sections.wal)?.data as { indexFramesPerEvent?: number } | undefined;
+  const extra: Extra = {
+    ...(listingData
+      ? { listingsP95Ms: Number.isFinite(listingData.worstP95Ms) ? listingData.worstP95Ms : null, listingsEvents: listingData.events }
+      : {}),
+    ...(walData ? { indexPagesPerEvent: walData.indexFramesPerEvent ?? null } : {}),
+  };
+  const met = targets(figures, extra);
+  const load = loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
   console.log(
-    `\nhookgate benchmark, ${args.soak ? 'soak' : args.quick ? 'quick' : 'full'} mode, ${cpus().length} cores, node ${process.version}\n`,
+    `\nhookgate benchmark, ${args.soak ? 'soak' : args.quick ? 'quick' : 'full'} mode, ${cpus().length} cores, node ${process.version}, load average at the end ${load}`,
   );
+  console.log(`pinning: ${pinning.note}\n`);
   console.log(table(rated, args.quick));
-  if (met.length > 0) console.log(`\ntargets (issue 6):\n${targetLines(met)}`);
+  for (const section of Object.values(sections)) console.log(`\n${section.lines.join('\n')}`);
+  if (met.length > 0) console.log(`\ntargets:\n${targetLines(met)}`);
 
   const results = {
     date: new Date().toISOString(),
@@ -104,8 +135,11 @@ async function main(): Promise<void> {
       platform: process.platform,
     },
     settings,
+    pinning,
+    loadAverageAtEnd: loadavg(),
     hookgate: { bin: args.bin ?? 'bin/hookgate.js', nodeOptions: args.nodeOptions },
     figures: rated,
+    ...Object.fromEntries(Object.entries(sections).map(([key, section]) => [key, section.data])),
     targets: met,
     failures,
     seconds: (Date.now() - started) / 1000,

@@ -48,11 +48,11 @@ export function wireCode(code: ErrorCode): string {
 export class HookgateError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, detail?: string) {
+  constructor(code: ErrorCode, detail?: string, status?: number) {
     super(detail ? `${ERRORS[code].message}: ${detail}` : ERRORS[code].message);
     this.name = 'HookgateError';
     this.code = code;
-    this.status = ERRORS[code].status;
+    this.status = status ?? ERRORS[code].status;
   }
 }
 
@@ -61,7 +61,11 @@ export function errorJson(error: HookgateError, extra?: Readonly<Record<string, 
   return JSON.stringify({ error: error.message, code: wireCode(error.code), ...extra });
 }
 
-/** Thrown by verifiers: the request is not authentic (always 400). */
+/**
+ * Thrown by verifiers: the request is not authentic. 400, unless the provider requires another
+ * status for a refused request (Discord checks that its endpoint answers 401), which the
+ * verifier type passes as `status`; the code and message stay those of the catalog.
+ */
 export class VerificationError extends HookgateError {
   constructor(
     code: Extract<
@@ -74,8 +78,9 @@ export class VerificationError extends HookgateError {
       | 'CREDENTIALS_INVALID'
     >,
     detail?: string,
+    status?: 400 | 401 | 403,
   ) {
-    super(code, detail);
+    super(code, detail, status);
     this.name = 'VerificationError';
   }
 }

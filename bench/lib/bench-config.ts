@@ -14,6 +14,8 @@ export interface BenchConfigOptions {
   readonly routes: number;
   /** Parallel requests the worker may have open to the sink. */
   readonly concurrency: number;
+  /** `retention:` (default the router's, 7d): a store filled with older events must not be purged under the measurement. */
+  readonly retention?: string;
 }
 
 /** The benchmark route's JSONata filter and map (the example's, plus the send time); the floor server uses them too. */
@@ -58,7 +60,7 @@ export function benchConfig(options: BenchConfigOptions): string {
   const extra: string[] = [];
   for (let i = 1; i < options.routes; i++) extra.push(extraRoute(i));
   return `version: 1
-server:
+${options.retention ? `retention: ${options.retention}\n` : ''}server:
   bodyLimit: 1mb
 store: sqlite:./hookgate.db
 providers:

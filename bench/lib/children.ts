@@ -5,7 +5,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { cpuMicros, onCore, type Pinning } from './cpu.ts';
 import { REPO_ROOT } from './fixture.ts';
+
+let pinning: Pinning = { generator: null, server: null, note: 'not pinned' };
+
+/** The cores children start on from now on (see cpu.ts pinGenerator). */
+export function usePinning(p: Pinning): void {
+  pinning = p;
+}
 
 export interface Child {
   readonly name: string;
@@ -15,6 +23,8 @@ export interface Child {
   readonly url: string;
   /** Resident set size in bytes (Linux /proc), or null when unreadable. */
   rss(): number | null;
+  /** User + system CPU time so far, microseconds (Linux /proc), or null when unreadable. */
+  cpu(): number | null;
   stop(): Promise<void>;
 }
 
@@ -29,13 +39,22 @@ function childHandle(name: string, child: ChildProcess, port: number): Child {
     port,
     url: `http://127.0.0.1:${port}`,
     rss: () => readRss(pid),
+    cpu: () => cpuMicros(pid),
     stop: () => stopChild(child),
   };
 }
 
-/** Runs bench/servers/<file> under tsx; the server prints one JSON line {"ready": port}. */
-export function startBenchServer(file: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/servers', file)], {
+/**
+ * Runs bench/servers/<file> under tsx; the server prints one JSON line {"ready": port}. Servers
+ * under test go on the server core; `role: 'helper'` (the sink) beside the load generator.
+ */
+export function startBenchServer(file: string, env: Record<string, string> = {}, role: 'server' | 'helper' = 'server'): Promise<Child> {
+  const [command, args] = onCore(role === 'server' ? pinning.server : pinning.generator, process.execPath, [
+    '--import',
+    'tsx',
+    path.join(REPO_ROOT, 'bench/servers', file),
+  ]);
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -74,20 +93,21 @@ export interface HookgateStart {
 /** `hookgate serve --port 0 ...`, ready when its "listening" line appears in the log file. */
 export async function startHookgate(options: HookgateStart): Promise<Child> {
   const out = openSync(options.logFile, 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      options.bin ?? path.join(REPO_ROOT, 'bin/hookgate.js'),
-      'serve',
-      '-c',
-      options.config,
-      '--port',
-      '0',
-      ...options.flags,
-    ],
-    { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...options.env }, stdio: ['ignore', out, 'inherit'] },
-  );
+  const [command, args] = onCore(pinning.server, process.execPath, [
+    ...(options.nodeArgs ?? []),
+    options.bin ?? path.join(REPO_ROOT, 'bin/hookgate.js'),
+    'serve',
+    '-c',
+    options.config,
+    '--port',
+    '0',
+    ...options.flags,
+  ]);
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', out, 'inherit'],
+  });
   closeSync(out);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { BenchArgs } from './args.ts';
 import { benchConfig, benchEnv } from './bench-config.ts';
 import { type Child, startHookgate } from './children.ts';
+import { microsPer } from './cpu.ts';
 import type { Figure } from './figures.ts';
 import { REPO_ROOT, SignedPool } from './fixture.ts';
 import { type LoadResult, runLoad } from './load.ts';
@@ -41,6 +42,8 @@ export interface BenchContext {
   /** This run's temp folder. */
   readonly work: string;
   record(figure: Figure): void;
+  /** A figure that is not a throughput line (store, logging, listings): printed below the table, kept in the JSON. */
+  section(key: string, data: unknown, lines: readonly string[]): void;
   log(message: string): void;
 }
 
@@ -49,21 +52,48 @@ export async function sinkStats(sink: Child, reset = false): Promise<SinkStats> 
   return (await res.json()) as SinkStats;
 }
 
-/** Warm up (JIT, connections, SQLite cache), then measure; each phase with its own pre-signed pool. */
-export async function measureIngest(ctx: BenchContext, url: string): Promise<LoadResult> {
+export interface Measured extends LoadResult {
+  /** Server CPU time (user + system, all threads) over the measured window per 2xx answer, µs. */
+  readonly cpuUsPerEvent: number | null;
+  /** 2xx answers in the measured window. */
+  readonly acknowledged: number;
+}
+
+export function acknowledged(statuses: Readonly<Record<string, number>>): number {
+  let n = 0;
+  for (const [status, count] of Object.entries(statuses)) if (status.startsWith('2')) n += count;
+  return n;
+}
+
+/**
+ * Warm up (JIT, connections, SQLite cache), then measure; each phase with its own pre-signed pool.
+ * The server's CPU time is read right before and after the measured window; `afterWarmup` runs
+ * between the two phases (e.g. to reset the sink's count).
+ */
+export async function measureIngest(ctx: BenchContext, server: Child, afterWarmup?: () => Promise<void>): Promise<Measured> {
   const { connections, warmupSeconds, seconds } = ctx.settings;
+  const url = server.url;
   const warmPool = new SignedPool(Math.ceil(warmupSeconds * 8_000));
   const warm = await runLoad({ url, path: '/webhooks/stripe', pool: warmPool, connections, duration: warmupSeconds });
   // Enough for this rate plus half again (a warmed-up server is faster than during its warmup).
   const pool = new SignedPool(Math.ceil(Math.max(warm.requestsPerSecond, 2_000) * seconds * 1.5) + 1_000);
-  return runLoad({ url, path: '/webhooks/stripe', pool, connections, duration: seconds });
+  await afterWarmup?.();
+  const before = server.cpu();
+  const result = await runLoad({ url, path: '/webhooks/stripe', pool, connections, duration: seconds });
+  const after = server.cpu();
+  const ok = acknowledged(result.statuses);
+  return { ...result, acknowledged: ok, cpuUsPerEvent: microsPer(before, after, ok) };
 }
 
 export interface HookgateRun {
   readonly routes?: number;
   readonly flags?: readonly string[];
-  /** Reuse a folder (and its database) from an earlier run. */
+  /** Reuse a folder (and its database and routes.yaml) from an earlier run. */
   readonly dir?: string;
+  /** More environment for the process (e.g. the admin token). */
+  readonly env?: Record<string, string>;
+  /** Another entry point than --bin's (the --compare-bin tree). */
+  readonly bin?: string;
 }
 
 export interface RunningHookgate {
@@ -83,9 +113,9 @@ export async function startBenchHookgate(ctx: BenchContext, name: string, run: H
   const child = await startHookgate({
     config,
     flags: run.flags ?? [],
-    env: benchEnv(ctx.sink.url),
+    env: { ...benchEnv(ctx.sink.url), ...run.env },
     logFile: path.join(dir, `${name}.log`),
-    ...(ctx.args.bin ? { bin: path.resolve(ctx.args.bin) } : {}),
+    ...(run.bin ? { bin: path.resolve(run.bin) } : ctx.args.bin ? { bin: path.resolve(ctx.args.bin) } : {}),
     nodeArgs: [...ctx.args.nodeOptions, ...(ctx.args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   });
   return { child, dir, database: path.join(dir, 'hookgate.db') };

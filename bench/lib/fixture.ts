@@ -3,6 +3,7 @@
  * event id and a fresh Stripe-Signature per request. Signing happens before a run, into a pool,
  * so the load generator spends its time sending, not hashing.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,13 +49,12 @@ export function stripeSignature(body: string, timestampSeconds: number): string 
   return Stripe.webhooks.generateTestHeaderString({ payload: body, secret: BENCH_STRIPE_SECRET, timestamp: timestampSeconds });
 }
 
-let sequence = 0;
-const runTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
-
-/** A fresh, never-repeated Stripe event id. */
+/**
+ * A fresh, never-repeated Stripe-like event id: random, as Stripe's are, so the store's dedup
+ * index is written at random places as in production (a counter would append to one page).
+ */
 export function freshEventId(): string {
-  sequence++;
-  return `evt_bench_${runTag}_${sequence.toString(36)}`;
+  return `evt_1${randomBytes(12).toString('hex')}`;
 }
 
 export interface SignedRequest {

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { sleep } from '../lib/children.ts';
 import { type BenchContext, mb, sinkStats, startBenchHookgate } from '../lib/context.ts';
+import { microsPer } from '../lib/cpu.ts';
 import { SignedPool } from '../lib/fixture.ts';
 import { runLoad } from '../lib/load.ts';
 import { wallMs } from '../lib/paced.ts';
@@ -15,9 +16,15 @@ import { wallMs } from '../lib/paced.ts';
 const DRAIN_TIMEOUT_MS = 60_000;
 
 export async function delivery(ctx: BenchContext): Promise<void> {
+  if (ctx.args.compareBin) await drain(ctx, 'delivery_compared', ' [compare-bin]', ctx.args.compareBin);
+  await drain(ctx, 'delivery', '', undefined);
+}
+
+async function drain(ctx: BenchContext, key: string, suffix: string, bin: string | undefined): Promise<void> {
   const n = ctx.settings.deliveryEvents;
-  ctx.log(`delivery: ingesting ${n} events with --no-worker`);
-  const ingestRun = await startBenchHookgate(ctx, 'delivery', { flags: ['--no-worker'] });
+  const other = bin ? { bin } : {};
+  ctx.log(`delivery${suffix}: ingesting ${n} events with --no-worker`);
+  const ingestRun = await startBenchHookgate(ctx, key, { flags: ['--no-worker'], ...other });
   try {
     const loaded = await runLoad({
       url: ingestRun.child.url,
@@ -32,11 +39,13 @@ export async function delivery(ctx: BenchContext): Promise<void> {
     await ingestRun.child.stop();
   }
 
-  ctx.log(`delivery: serve --worker-only draining ${n} deliveries to the sink`);
+  ctx.log(`delivery${suffix}: serve --worker-only draining ${n} deliveries to the sink`);
   await sinkStats(ctx.sink, true);
   const db = new Database(ingestRun.database, { readonly: true, fileMustExist: true });
   const remaining = db.prepare<[], number>(`SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'in_flight')`).pluck();
-  const worker = await startBenchHookgate(ctx, 'delivery-worker', { dir: ingestRun.dir, flags: ['--worker-only'] });
+  const worker = await startBenchHookgate(ctx, `${key}-worker`, { dir: ingestRun.dir, flags: ['--worker-only'], ...other });
+  // From the moment it listens: its start-up (loading the sources) is not delivery work.
+  const cpuBefore = worker.child.cpu();
   try {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     let drainedAt = 0;
@@ -49,14 +58,16 @@ export async function delivery(ctx: BenchContext): Promise<void> {
         drainedAt = wallMs();
       }
     }
+    const cpuAfter = worker.child.cpu();
     const sink = await sinkStats(ctx.sink);
     const seconds = (drainedAt - sink.firstAt) / 1000;
     const delivered = db.prepare<[], number>(`SELECT COUNT(*) FROM deliveries WHERE status = 'delivered'`).pluck().get() ?? 0;
     ctx.record({
-      key: 'delivery',
-      label: 'delivery, one worker process',
+      key,
+      label: `delivery, one worker process${suffix}`,
       unit: 'deliveries/s',
       value: delivered / seconds,
+      cpuUsPerEvent: microsPer(cpuBefore, cpuAfter, delivered),
       detail: {
         deliveries: n,
         delivered,

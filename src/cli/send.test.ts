@@ -91,6 +91,39 @@ describe('hookgate send', () => {
     await expect(verifies('linear', SECRETS.LIN, plan.headers, plan.body)).resolves.toBeUndefined();
   });
 
+  it('twilio --event: sends the sample as Twilio does, form-encoded and signed over the public URL; a JSON file adds bodySHA256 to the URL', async () => {
+    const file = path.join(dir, 'twilio.yaml');
+    const url = 'https://hooks.example.com/webhooks/tw';
+    writeFileSync(
+      file,
+      `version: 1\nproviders:\n  tw: { verify: { type: twilio, url: "${url}", secret: tw-token } }\ntargets:\n  sink: { url: "http://127.0.0.1:9/x" }\nroutes:\n  - { name: r, from: tw, to: sink }\n`,
+    );
+    const form = await planSend('tw', undefined, { config: file, header: [], event: 'message.received' });
+    expect(form.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(new URLSearchParams(form.body.toString()).get('SmsStatus')).toBe('received');
+    await expect(
+      createVerifier({ type: 'twilio', url, secret: 'tw-token' }).verify(toRequest(form.headers, form.body)),
+    ).resolves.toBeUndefined();
+    const payload = path.join(dir, 'event.json');
+    writeFileSync(payload, '{"type":"com.twilio.messaging.message.delivered","data":{"messageSid":"SM1"}}');
+    const json = await planSend('tw', payload, { config: file, header: [] });
+    const query = Object.fromEntries(new URL(json.url).searchParams);
+    expect(query.bodySHA256).toMatch(/^[0-9a-f]{64}$/);
+    const verifier = createVerifier({ type: 'twilio', url, secret: 'tw-token' });
+    await expect(verifier.verify(toRequest(json.headers, json.body, new Date(), query))).resolves.toBeUndefined();
+  });
+
+  it('a public-key type without its private key says what to set, not that a variable is unset', async () => {
+    const file = path.join(dir, 'discord.yaml');
+    writeFileSync(
+      file,
+      `version: 1\nproviders:\n  dc: { verify: { type: discord, publicKey: "${'0'.repeat(64)}" } }\ntargets:\n  sink: { url: "http://127.0.0.1:9/x" }\nroutes:\n  - { name: r, from: dc, to: sink }\n`,
+    );
+    await expect(planSend('dc', undefined, { config: file, header: [], event: 'PING' })).rejects.toThrow(
+      /type discord\) verifies with a public key; .*verify.secret to the matching private key/,
+    );
+  });
+
   it('names the samples it has when the event has none', () => {
     expect(() => bundledSample('github', 'pull_request.closed')).toThrow(
       /no bundled github sample for "pull_request.closed" \(have: .*pull_request.opened/,

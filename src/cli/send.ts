@@ -86,6 +86,12 @@ export async function planSend(provider: string, payload: string | undefined, op
 
   const secret = verify.secrets?.[0] ?? verify.secret ?? '';
   if (verify.type !== 'none' && (secret === '' || secret === MISSING_SECRET_PLACEHOLDER)) {
+    // Public-key types (SendGrid, Discord) verify without a secret; only signing here needs one.
+    if (verifierType.throwawayKeys !== undefined && loaded.missingEnv.length === 0) {
+      throw new Error(
+        `provider "${provider}" (type ${verify.type}) verifies with a public key; to sign like the provider, set verify.secret to the matching private key`,
+      );
+    }
     throw new Error(
       `provider "${provider}" has no secret in this environment (unset: ${loaded.missingEnv.join(', ') || 'none'}); export it or pass --env-file`,
     );

@@ -5,6 +5,7 @@
  */
 import { verifierTypes } from '../providers/registry.ts';
 import { TARGET_KINDS } from '../targets/registry.ts';
+import { canSignOutgoing } from '../targets/sign.ts';
 import { DURATION_PATTERN, SIZE_PATTERN } from '../util/units.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -91,6 +92,26 @@ function verifySchema(): JsonSchema {
   };
 }
 
+/** A target's `sign:` block: the options of a verifier type whose signer can sign what the router sends. */
+function signSchema(): JsonSchema {
+  const signers = [...verifierTypes.values()].filter(canSignOutgoing);
+  const types = signers.map((verifierType) => verifierType.type);
+  return {
+    type: 'object',
+    description:
+      'Sign each request as a provider of this verifier type would, so the receiving service can check it came from this router, e.g. { type: standard-webhooks, secret: "${ROUTER_SIGNING_SECRET}" }. Signed at each attempt; the message id is the Idempotency-Key.',
+    required: ['type'],
+    properties: { type: { enum: types, description: `Signature scheme: ${types.join(', ')}.` } },
+    allOf: signers.map(function dispatchOnType(verifierType) {
+      return {
+        if: { properties: { type: { const: verifierType.type } }, required: ['type'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+        then: verifierType.optionsSchema,
+      };
+    }),
+  };
+}
+
 function providerSchema(): JsonSchema {
   return {
     type: 'object',
@@ -140,6 +161,7 @@ function targetSchema(): JsonSchema {
         additionalProperties: { type: 'string', description: 'Header value.' },
       },
       timeout: duration('Time allowed for the whole request (default 30s).'),
+      sign: signSchema(),
       retry: {
         type: 'object',
         description:

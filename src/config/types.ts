@@ -2,6 +2,7 @@
  * The shape of routes.yaml after ${ENV} interpolation. schemas/routes.schema.json
  * is the authority for what is allowed; these types mirror it and a test keeps them in step.
  */
+import type { VerifyOptionsBase } from '../providers/types.ts';
 
 export interface RateLimitConfig {
   /** Max requests in any sliding window of length `per`. */
@@ -72,6 +73,8 @@ export interface TargetConfig {
   readonly retry?: RetryConfig;
   readonly rateLimit?: TargetRateLimitConfig;
   readonly circuitBreaker?: { readonly enabled?: boolean; readonly failures?: number; readonly cooldown?: string };
+  /** Sign each request as a provider of this verifier type would (`{ type: standard-webhooks, secret }`). */
+  readonly sign?: VerifyOptionsBase;
   /** The top-level `budgets` entry this target spends. */
   readonly budget?: string;
 }

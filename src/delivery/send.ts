@@ -173,12 +173,14 @@ async function exchange(
   freshConnection: boolean,
 ): Promise<void> {
   const url = new URL(target.url);
+  // Signed per attempt, at the moment of sending: the receiver's tolerance holds on a late retry.
+  const signature = target.sign === undefined ? {} : await target.sign(delivery.body, delivery.idempotencyKey, new Date());
   const tracked = dispatcher.compose(trackRequestStart(progress));
   const response = await tracked.request({
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: 'POST',
-    headers: requestHeaders(target, delivery.idempotencyKey),
+    headers: { ...requestHeaders(target, delivery.idempotencyKey), ...signature },
     body: delivery.body,
     signal,
     // No keep-alive where the kind wants a fresh connection: see freshDispatcher().

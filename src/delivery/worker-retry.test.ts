@@ -102,8 +102,13 @@ describe('maxAge', () => {
     expect(done.error).toMatch(/^expired: /);
     // How many attempts fit in 1.5 s depends on the machine; what matters is that maxAge ended it.
     expect(done.attemptCount).toBeLessThan(1_000);
-    // Every attempt that was made is kept, with its status.
-    expect(done.attempts.every((a) => a.statusCode === 500)).toBe(true);
+    // Every request that was made is kept with its status. On a slow machine the limit can also
+    // pass while the delivery waits for its next try: then it ends at claim time with one record
+    // that sent nothing (no status) and says so.
+    const [last, ...earlier] = [...done.attempts].reverse();
+    expect(earlier.every((a) => a.statusCode === 500)).toBe(true);
+    if (last!.statusCode === null) expect(last!.error).toMatch(/^expired: not delivered within maxAge/);
+    else expect(last!.statusCode).toBe(500);
   });
 
   it('ends a delivery created longer than maxAge ago as expired without sending it', async () => {

@@ -85,6 +85,7 @@ export function createWebhookHandler(runtime: Runtime, options: IngressOptions =
       method,
       headers: flattenHeaders(req.headers),
       query: call.query,
+      ...(req.url !== undefined ? { url: req.url } : {}),
       rawBody: body.body,
       receivedAt: new Date(now),
     };

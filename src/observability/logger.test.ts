@@ -71,4 +71,26 @@ describe('createLogger redaction', () => {
     logger.info({ headers }, 'request');
     expect(headers.authorization).toBe('Bearer abc');
   });
+
+  it('censors credential headers whatever their case, and secret fields at the top level too', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream });
+    logger.info({ headers: { Authorization: 'Bearer abc', 'Stripe-Signature': 't=1,v1=ff' }, token: 'sk-ant-top' }, 'request');
+    const [line] = out.lines();
+    expect(line).toMatchObject({ headers: { Authorization: '[redacted]', 'Stripe-Signature': '[redacted]' }, token: '[redacted]' });
+    expect(out.text()).not.toMatch(/Bearer abc|v1=ff|sk-ant-top/);
+  });
+
+  it('logs a line without secrets exactly as given (arrays, nested objects, errors untouched)', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream });
+    const fields = {
+      eventId: 'evt_1',
+      deliveries: [{ id: 'dlv_1', route: 'r', target: 't' }],
+      detail: { status: 202, tokens: 3 },
+    };
+    logger.info(fields, 'event received');
+    const [line] = out.lines();
+    expect(line).toMatchObject(fields);
+  });
 });

@@ -1,6 +1,13 @@
 /**
  * The one pino logger. Authorization, cookies, signature headers and every configured secret are
- * redacted by path; secret *values* never reach a log call in the first place (see pipeline).
+ * redacted; secret *values* never reach a log call in the first place (see pipeline), so this is
+ * the last line of defence.
+ *
+ * Redaction is two plain functions rather than pino's path-based `redact`: its wildcard paths
+ * (`*.token`, ...) walk every key of every line and cost more than the rest of the line (3 µs of
+ * 6 per "event received" line, bench `logging`). `headers` gets a serializer that censors the
+ * known credential headers; every line's top-level fields and the objects one level down are
+ * checked for the four secret field names, copying only when one is present.
  */
 import { type Logger, pino } from 'pino';
 import { prettyFactory } from 'pino-pretty';
@@ -9,17 +16,63 @@ import { createSafeDestination, type SafeDestination, type SafeDestinationOption
 
 export type { Logger };
 
+const CENSOR = '[redacted]';
+
+/** Field names whose values are secrets wherever they appear, at the top level or one object down. */
+const SECRET_FIELDS = ['token', 'secret', 'secrets', 'password'] as const;
+
 /**
- * Header paths come from the verifier registry (every type's signature and token headers, plus
- * Authorization, Cookie and Proxy-Authorization); values under these keys are secrets anywhere.
+ * What is redacted, as paths: header names come from the verifier registry (every type's signature
+ * and token headers, plus Authorization, Cookie and Proxy-Authorization); values under these keys
+ * are secrets anywhere.
  */
 export const REDACT_PATHS = [
   ...knownSecretHeaders().map((name) => `headers[${JSON.stringify(name)}]`),
-  '*.token',
-  '*.secret',
-  '*.secrets',
-  '*.password',
+  ...SECRET_FIELDS.map((name) => `*.${name}`),
 ];
+
+const SECRET_HEADERS: ReadonlySet<string> = new Set(knownSecretHeaders());
+
+/** A copy of `headers` with the credential headers censored, or `headers` itself when it has none. */
+export function redactHeaders(headers: unknown): unknown {
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) return headers;
+  let out: Record<string, unknown> | null = null;
+  for (const name in headers) {
+    if (!SECRET_HEADERS.has(name.toLowerCase())) continue;
+    out ??= { ...(headers as Record<string, unknown>) };
+    out[name] = CENSOR;
+  }
+  return out ?? headers;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value) && !(value instanceof Error);
+}
+
+/** `object` with a secret field censored, copied; null when it has none. */
+function censored(object: Record<string, unknown>): Record<string, unknown> | null {
+  let out: Record<string, unknown> | null = null;
+  for (const field of SECRET_FIELDS) {
+    if (!Object.hasOwn(object, field)) continue;
+    out ??= { ...object };
+    out[field] = CENSOR;
+  }
+  return out;
+}
+
+/** The line's fields with secret fields censored at the top level and one object down; the caller's objects are never changed. */
+export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
+  let out = censored(fields);
+  for (const key in fields) {
+    const value = fields[key];
+    if (!isPlainObject(value)) continue;
+    const copy = censored(value);
+    if (copy === null) continue;
+    out ??= { ...fields };
+    out[key] = copy;
+  }
+  return out ?? fields;
+}
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -30,7 +83,12 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
-  const opts = { level, base: { app: 'hookgate' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  const opts = {
+    level,
+    base: { app: 'hookgate' },
+    serializers: { headers: redactHeaders },
+    formatters: { log: redactFields },
+  };
   return options.destination ? pino(opts, options.destination) : pino(opts);
 }
 

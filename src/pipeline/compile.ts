@@ -14,6 +14,7 @@ import { secretHeaderSet } from '../providers/redaction.ts';
 import { createVerifier } from '../providers/registry.ts';
 import type { VerifyOptionsBase } from '../providers/types.ts';
 import { kindOfConfig } from '../targets/registry.ts';
+import { outgoingSigner } from '../targets/sign.ts';
 import { parseDuration, parseSize } from '../util/units.ts';
 import { compileEventPatterns } from './match-event.ts';
 import { routeIndexFor } from './route-index.ts';
@@ -143,6 +144,7 @@ function compileTarget(name: string, target: TargetConfig): CompiledTarget {
                 ? DEFAULTS.breakerCooldownMs
                 : requireDuration(target.circuitBreaker.cooldown, `${where}.circuitBreaker.cooldown`),
           }),
+    ...(target.sign !== undefined ? { sign: outgoingSigner(target.sign, `${where}.sign`) } : {}),
     budget: target.budget ?? null,
   });
 }

@@ -176,7 +176,7 @@ async function ingestUnreported(ctx: IngestContext, providerName: string, req: W
 }
 
 function reject(ctx: IngestContext, provider: string, error: HookgateError): IngestOutcome {
-  // Failed verification is counted and logged, never stored (spec section 4).
+  // A request that failed verification is counted and logged, never stored: it may be forged.
   const level = error.status >= 500 ? 'error' : 'warn';
   ctx.logger[level]({ provider, status: error.status, code: error.code, reason: error.message }, 'request rejected');
   return { kind: 'rejected', provider, error };
@@ -190,7 +190,7 @@ export interface HttpReply {
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' } as const;
 
-/** The status table of spec section 3. */
+/** The answer for each outcome: 202 accepted, 200 ignored or duplicate, the handshake reply, or the error. */
 export function httpReply(outcome: IngestOutcome): HttpReply {
   switch (outcome.kind) {
     case 'accepted':

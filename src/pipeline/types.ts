@@ -4,6 +4,7 @@
  */
 import type { Expression } from 'jsonata';
 import type { Verifier, VerifyOptionsBase } from '../providers/types.ts';
+import type { OutgoingSigner } from '../targets/sign.ts';
 import type { TargetKindName } from '../targets/types.ts';
 import type { CompiledCooldown, CompiledGroup } from './shape-compile.ts';
 
@@ -41,6 +42,8 @@ export interface CompiledTarget {
   readonly concurrency: number;
   /** Consecutive failures before a pause, and its length; null: never paused for failures. */
   readonly circuitBreaker: { readonly failures: number; readonly cooldownMs: number } | null;
+  /** Signs each request (`sign:` on the target); absent when the target signs nothing. */
+  readonly sign?: OutgoingSigner;
   /** The budget this target spends; null or absent: none. */
   readonly budget?: string | null;
 }

@@ -22,4 +22,29 @@ describe('newId', () => {
     expect(sorted).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('encodes the time in the first 10 characters, as base32 of the milliseconds', () => {
+    // Later than every time above: ids never go back in time within a process.
+    const id = newId('evt', 2_100_000_000_123);
+    let time = 0;
+    for (const c of id.slice(4, 14)) time = time * 32 + '0123456789abcdefghjkmnpqrstvwxyz'.indexOf(c);
+    expect(time).toBe(2_100_000_000_123);
+  });
+
+  it('carries the increment from the low half of the random part into the high half', () => {
+    // Many ids in one millisecond: every next one is exactly one more, as a 16-digit base32 number.
+    const at = 2_200_000_000_000;
+    const ids = Array.from({ length: 3000 }, () => newId('evt', at));
+    const digits = (id: string): number[] => [...id.slice(14)].map((c) => '0123456789abcdefghjkmnpqrstvwxyz'.indexOf(c));
+    for (let i = 1; i < ids.length; i++) {
+      const a = digits(ids[i - 1]!);
+      const b = digits(ids[i]!);
+      // b = a + 1 in base 32: the last digit that is not 31 goes up by one, the 31s after it become 0.
+      let k = a.length - 1;
+      while (a[k] === 31) k--;
+      expect(b.slice(0, k)).toEqual(a.slice(0, k));
+      expect(b[k]).toBe(a[k]! + 1);
+      expect(b.slice(k + 1).every((d) => d === 0)).toBe(true);
+    }
+  });
 });

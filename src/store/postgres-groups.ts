@@ -25,7 +25,7 @@ import type {
 import { newId } from './ids.ts';
 import { type PgValue, positional } from './postgres-params.ts';
 import { inTransaction } from './postgres-tx.ts';
-import { insertEventRows } from './postgres-writes.ts';
+import { insertDeliveries, insertEventRows } from './postgres-writes.ts';
 import { toShape, walkMembers } from './sqlite-groups.ts';
 import type { NewDelivery, NewEvent } from './types.ts';
 
@@ -256,36 +256,4 @@ async function fireRows(client: PoolClient, fire: GroupFire): Promise<FireResult
   await insertDeliveries(client, row.last_event_id, event.provider, event.event_type, fire.deliveries, fire.now);
   await changed(client, GROUP_SQL.finishGroup, { id: row.id, status: 'fired', now: fire.now, cooldownUntil: null });
   return 'fired';
-}
-
-async function insertDeliveries(
-  client: PoolClient,
-  eventId: string,
-  provider: string,
-  eventType: string,
-  deliveries: readonly NewDelivery[],
-  createdAt: number,
-): Promise<void> {
-  for (const d of deliveries) {
-    await client.query(
-      `INSERT INTO deliveries (id, event_id, provider, event_type, route, target, idempotency_key, body, status,
-         dead_reason, error, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
-      [
-        d.id,
-        eventId,
-        provider,
-        eventType,
-        d.route,
-        d.target,
-        d.idempotencyKey,
-        d.body,
-        d.status,
-        d.deadReason ?? null,
-        d.error ?? null,
-        d.nextAttemptAt,
-        createdAt,
-      ],
-    );
-  }
 }

@@ -4,7 +4,7 @@
  * never add the same (route, target) twice.
  */
 import type { PoolClient } from 'pg';
-import { SQL } from './postgres-sql.ts';
+import { insertDeliveries } from './postgres-writes.ts';
 import type { NewDelivery, Reroute, RerouteResult } from './types.ts';
 
 export async function rerouteRows(
@@ -21,31 +21,14 @@ export async function rerouteRows(
   if (!event) return null;
   const had = await client.query<{ route: string; target: string }>('SELECT route, target FROM deliveries WHERE event_id = $1', [eventId]);
   const existing = new Set(had.rows.map((d) => `${d.route}\u0000${d.target}`));
-  const added: string[] = [];
-  for (const d of deliveries) {
+  const fresh = deliveries.filter(function isNew(d) {
     const pair = `${d.route}\u0000${d.target}`;
-    if (existing.has(pair)) continue;
+    if (existing.has(pair)) return false;
     existing.add(pair);
-    await client.query(
-      `INSERT INTO deliveries ${SQL.deliveryColumns} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
-      [
-        d.id,
-        eventId,
-        event.provider,
-        event.event_type,
-        d.route,
-        d.target,
-        d.idempotencyKey,
-        d.body,
-        d.status,
-        d.deadReason ?? null,
-        d.error ?? null,
-        d.nextAttemptAt,
-        reroute.now,
-      ],
-    );
-    added.push(d.id);
-  }
+    return true;
+  });
+  await insertDeliveries(client, eventId, event.provider, event.event_type, fresh, reroute.now);
+  const added = fresh.map((d) => d.id);
   const status = event.status === 'accepted' || existing.size > 0 ? 'accepted' : 'ignored';
   await client.query('UPDATE events SET status = $2, ignored = $3::jsonb, config_sha256 = $4 WHERE id = $1', [
     eventId,

@@ -12,12 +12,13 @@ import type { EventWithDeliveries, InsertResult, NewDelivery, NewEvent } from '.
 
 export type { DeliveryWithAttempts };
 
-function deliveryValues(event: NewEvent, delivery: NewDelivery): PgValue[] {
+/** The columns of one delivery row (SQL.deliveryColumns' order); updated_at starts at creation. */
+function deliveryValues(eventId: string, provider: string, eventType: string, delivery: NewDelivery, createdAt: number): PgValue[] {
   return [
     delivery.id,
-    event.id,
-    event.provider,
-    event.eventType,
+    eventId,
+    provider,
+    eventType,
     delivery.route,
     delivery.target,
     delivery.idempotencyKey,
@@ -26,10 +27,29 @@ function deliveryValues(event: NewEvent, delivery: NewDelivery): PgValue[] {
     delivery.deadReason ?? null,
     delivery.error ?? null,
     delivery.nextAttemptAt,
-    // A delivery is created when its event is received (same transaction); updated_at starts there.
-    event.receivedAt,
-    event.receivedAt,
+    createdAt,
+    createdAt,
   ];
+}
+
+/** Inserts deliveries of one event in one statement (ingest, group fires, cooldown gates, reroutes). */
+export async function insertDeliveries(
+  client: PoolClient,
+  eventId: string,
+  provider: string,
+  eventType: string,
+  deliveries: readonly NewDelivery[],
+  createdAt: number,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  const values: PgValue[] = [];
+  const rows: string[] = [];
+  for (const delivery of deliveries) {
+    const first = values.length;
+    values.push(...deliveryValues(eventId, provider, eventType, delivery, createdAt));
+    rows.push(`(${Array.from({ length: SQL.deliveryColumnCount }, (_, i) => `$${first + i + 1}`).join(', ')})`);
+  }
+  await client.query(`INSERT INTO deliveries ${SQL.deliveryColumns} VALUES ${rows.join(', ')}`, values);
 }
 
 /**
@@ -60,17 +80,8 @@ export async function insertEventRows(client: PoolClient, event: NewEvent, deliv
     if (id === undefined) throw new Error(`event ${event.id} was neither stored nor found by (provider, dedup key)`);
     return { duplicate: true, eventId: id };
   }
-  const owner = { ...event, id: storedId };
-  if (deliveries.length > 0) {
-    const values: PgValue[] = [];
-    const rows: string[] = [];
-    for (const delivery of deliveries) {
-      const first = values.length;
-      values.push(...deliveryValues(owner, delivery));
-      rows.push(`(${Array.from({ length: SQL.deliveryColumnCount }, (_, i) => `$${first + i + 1}`).join(', ')})`);
-    }
-    await client.query(`INSERT INTO deliveries ${SQL.deliveryColumns} VALUES ${rows.join(', ')}`, values);
-  }
+  // A delivery is created when its event is received (same transaction).
+  await insertDeliveries(client, storedId, event.provider, event.eventType, deliveries, event.receivedAt);
   return { duplicate: false, eventId: storedId };
 }
 

@@ -153,9 +153,28 @@ describe('PostgresStore', () => {
     const all = claimed.flat();
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort()).toEqual([...ids].sort());
-    // Both replicas got work: the locks made them share, not queue behind each other.
-    expect(claimed[0]!.length).toBeGreaterThan(0);
-    expect(claimed[1]!.length).toBeGreaterThan(0);
+  });
+
+  it('claims past rows another replica holds locked instead of waiting for them (SKIP LOCKED)', async () => {
+    const [a, b] = await replicas(2);
+    const ids = await seedDeliveries(
+      a!,
+      Array.from({ length: 10 }, (_, i) => ({ target: 't', nextAttemptAt: T0 + i })),
+    );
+    // Replica b is in the middle of a claim: it holds the three oldest due rows.
+    const held = await b!.pool.connect();
+    try {
+      await held.query('BEGIN');
+      const locked = await held.query<{ id: string }>(
+        `SELECT id FROM deliveries WHERE status = 'pending' ORDER BY next_attempt_at, id LIMIT 3 FOR UPDATE`,
+      );
+      const lockedIds = locked.rows.map((r) => r.id);
+      const got = await a!.claim({ target: 't', limit: 10, now: T0 + 1000, leaseMs: 60 * SECOND, workerId: 'wa' });
+      expect(got.map((d) => d.id).sort()).toEqual(ids.filter((id) => !lockedIds.includes(id!)).sort());
+    } finally {
+      await held.query('ROLLBACK');
+      held.release();
+    }
   });
 
   it("lets another replica take over a delivery whose lease ran out, and refuses the old holder's result", async () => {

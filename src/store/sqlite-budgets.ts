@@ -64,7 +64,7 @@ export function prepareBudgetStatements(db: Database): BudgetStatements {
     dropOld: stmt(`DELETE FROM budget_units WHERE budget = @budget AND ends_at IS NOT NULL AND ends_at <= @before`),
     pause: stmt(`SELECT until FROM budget_pauses WHERE budget = @budget`),
     units: stmt(`SELECT spent_at, ends_at FROM budget_units WHERE budget = @budget`),
-    // Two index range scans (deliveries_claim), not one OR that would read every row of the target.
+    // Two index range scans (deliveries_pending, deliveries_leases), not one OR that would read every row of the target.
     candidates: stmt(`
       SELECT id, target, created_at, status FROM deliveries
       WHERE status = 'pending' AND target = @target AND next_attempt_at <= @now

@@ -5,6 +5,12 @@
  * busy are queued instead and committed together on the next turn of the loop (setImmediate), in
  * one BEGIN IMMEDIATE transaction, followed by one sync (`durable`, sqlite-wal-sync.ts).
  *
+ * While a sync is under way, the queue is not committed at each turn but once that sync is done
+ * (`idle`): a write committed during a sync would have waited for the next sync anyway, so it
+ * loses nothing by committing just before it, and every commit saved is a BEGIN, a COMMIT and the
+ * tail page of every b-tree the batch touched written to the WAL again. Under load the batches
+ * grow to whatever arrived during one sync.
+ *
  * Every caller's promise settles only after the shared COMMIT returned and the sync that followed
  * it finished, so a resolved write is on disk. Writes stay atomic one by one: when a write throws, the batch is rolled back
  * and its writes run again each in a transaction of its own, so only the failing one's caller sees
@@ -19,8 +25,15 @@ type Write = () => unknown;
 /** Resolves once everything committed so far is on disk (the store's WAL sync). */
 export type Durable = () => Promise<void>;
 
+/** null when no sync is under way; else settles (never rejects) when the one under way ends. */
+export type Idle = () => Promise<void> | null;
+
 function alreadyDurable(): Promise<void> {
   return Promise.resolve();
+}
+
+function neverBusy(): null {
+  return null;
 }
 
 interface Queued {
@@ -40,15 +53,22 @@ export class GroupCommit {
   readonly #batch: Transaction<(queued: readonly Queued[]) => unknown[]>;
   readonly #single: Transaction<(write: Write) => unknown>;
   readonly #durable: Durable;
+  readonly #idle: Idle;
   #queue: Queued[] = [];
   #scheduled: NodeJS.Immediate | null = null;
+  /** A flush is due once the sync under way ends. */
+  #waiting = false;
   /** Transactions committed and the writes they held, since open (diagnostics and tests). */
   commits = 0;
   writes = 0;
 
-  /** `durable`: the sync to wait for after a commit; none when COMMIT itself syncs (FULL). */
-  constructor(db: Database, durable: Durable = alreadyDurable) {
+  /**
+   * `durable`: the sync to wait for after a commit; none when COMMIT itself syncs (FULL).
+   * `idle`: the sync under way, to commit after it rather than during it.
+   */
+  constructor(db: Database, durable: Durable = alreadyDurable, idle: Idle = neverBusy) {
     this.#durable = durable;
+    this.#idle = idle;
     this.#single = db.transaction(function runWrite(write: Write): unknown {
       return write();
     });
@@ -67,7 +87,22 @@ export class GroupCommit {
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      this.#scheduled ??= setImmediate(() => this.flush());
+      if (!this.#waiting) this.#scheduled ??= setImmediate(() => this.#flushWhenIdle());
+    });
+  }
+
+  /** The scheduled flush: now, or when the sync under way is done (then without asking again, so a stream of syncs cannot starve the queue). */
+  #flushWhenIdle(): void {
+    this.#scheduled = null;
+    const busy = this.#idle();
+    if (busy === null) {
+      this.flush();
+      return;
+    }
+    this.#waiting = true;
+    void busy.then(() => {
+      this.#waiting = false;
+      this.flush();
     });
   }
 

@@ -24,7 +24,7 @@ import type {
 import { newId } from './ids.ts';
 import type { GroupCommit } from './sqlite-group-commit.ts';
 import type { Statements } from './sqlite-statements.ts';
-import { insertEventRows } from './sqlite-writes.ts';
+import { insertDeliveryRow, insertEventRows } from './sqlite-writes.ts';
 import type { NewDelivery, NewEvent } from './types.ts';
 
 type Prepared = { readonly [K in keyof typeof GROUP_SQL]: Statement };
@@ -237,24 +237,6 @@ function fireRows(s: Statements, q: Prepared, fire: GroupFire): FireResult {
   for (const delivery of fire.deliveries) insertDeliveryRow(s, event.id, event.provider, event.event_type, delivery, fire.now);
   q.finishGroup.run({ id: row.id, status: 'fired', now: fire.now, cooldownUntil: null });
   return 'fired';
-}
-
-function insertDeliveryRow(s: Statements, eventId: string, provider: string, eventType: string, d: NewDelivery, createdAt: number): void {
-  s.insertDelivery.run({
-    id: d.id,
-    eventId,
-    provider,
-    eventType,
-    route: d.route,
-    target: d.target,
-    idempotencyKey: d.idempotencyKey,
-    body: d.body,
-    status: d.status,
-    deadReason: d.deadReason ?? null,
-    error: d.error ?? null,
-    nextAttemptAt: d.nextAttemptAt,
-    createdAt,
-  });
 }
 
 type ReadOne = <R>(sql: string, params: Record<string, string>) => Promise<R | undefined>;

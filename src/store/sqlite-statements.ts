@@ -15,7 +15,7 @@ type Stmt0<R> = Statement<[], R>;
  * Due deliveries of one target, oldest due first. Written as two index range scans (pending by
  * due time, expired leases) rather than one OR, which SQLite can only answer by sorting every
  * due row of the target: with a backlog of 20k that was ~9 ms per claim, now ~0.05 ms
- * (index deliveries_claim, migration 2).
+ * (partial indexes deliveries_pending and deliveries_leases, migration 4).
  */
 const DUE_IDS = `
   SELECT id FROM (
@@ -46,6 +46,35 @@ const DUE_TARGETS = `
   UNION
   SELECT target FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= @now
   ORDER BY target`;
+
+/**
+ * Earliest due time: the first pending delivery of each target (one seek per target in
+ * deliveries_pending, whose rows are ordered by target first) and the earliest lease to run out.
+ */
+const NEXT_DUE_AT = `
+  WITH RECURSIVE pending_targets(target) AS (
+    SELECT (SELECT target FROM deliveries WHERE status = 'pending' ORDER BY target LIMIT 1)
+    UNION ALL
+    SELECT (SELECT d.target FROM deliveries d WHERE d.status = 'pending' AND d.target > p.target ORDER BY d.target LIMIT 1)
+    FROM pending_targets p WHERE p.target IS NOT NULL)
+  SELECT MIN(at) FROM (
+    SELECT (SELECT d.next_attempt_at FROM deliveries d WHERE d.status = 'pending' AND d.target = p.target
+            ORDER BY d.next_attempt_at LIMIT 1) AS at
+    FROM pending_targets p WHERE p.target IS NOT NULL
+    UNION ALL
+    SELECT MIN(lease_expires_at) AS at FROM deliveries WHERE status = 'in_flight')`;
+
+/** Per target, each status read from its own partial index (delivered deliveries are in none). */
+const QUEUE_STATS = `
+  SELECT target, SUM(pending) AS pending, SUM(in_flight) AS in_flight, SUM(dead) AS dead, MIN(oldest) AS oldest_pending
+  FROM (
+    SELECT target, COUNT(*) AS pending, 0 AS in_flight, 0 AS dead, MIN(created_at) AS oldest
+    FROM deliveries WHERE status = 'pending' GROUP BY target
+    UNION ALL
+    SELECT target, 0, COUNT(*), 0, NULL FROM deliveries WHERE status = 'in_flight' GROUP BY target
+    UNION ALL
+    SELECT target, 0, 0, COUNT(*), NULL FROM deliveries WHERE status = 'dead' GROUP BY target)
+  GROUP BY target ORDER BY target`;
 
 /**
  * Deliveries marked as sending whose worker is gone: an attempt saying so (numbered on from the
@@ -171,19 +200,8 @@ export function prepareStatements(db: Database): Statements {
         lease_owner = NULL, lease_expires_at = NULL, sending_at = NULL, round_started_at = @now, updated_at = @now
       WHERE id IN (SELECT value FROM json_each(@ids)) AND status IN ('delivered', 'dead')`),
     dueTargets: stmt<{ now: number }, string>(DUE_TARGETS).pluck(),
-    nextDueAt: stmt0<number | null>(`
-      SELECT MIN(at) FROM (
-        SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'
-        UNION ALL
-        SELECT MIN(lease_expires_at) AS at FROM deliveries WHERE status = 'in_flight')`).pluck(),
-    queueStats: stmt0<QueueStatsRow>(`
-      SELECT target,
-        SUM(status = 'pending') AS pending,
-        SUM(status = 'in_flight') AS in_flight,
-        SUM(status = 'dead') AS dead,
-        MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest_pending
-      FROM deliveries WHERE status IN ('pending', 'in_flight', 'dead')
-      GROUP BY target ORDER BY target`),
+    nextDueAt: stmt0<number | null>(NEXT_DUE_AT).pluck(),
+    queueStats: stmt0<QueueStatsRow>(QUEUE_STATS),
     getEvent: stmt(`SELECT * FROM events WHERE id = @id`),
     eventDeliveries: stmt(`SELECT * FROM deliveries WHERE event_id = @eventId ORDER BY rowid`),
     eventAttempts: stmt(`
@@ -192,7 +210,7 @@ export function prepareStatements(db: Database): Statements {
     getDelivery: stmt(`SELECT * FROM deliveries WHERE id = @id`),
     deliveryAttempts: stmt(`SELECT * FROM attempts WHERE delivery_id = @id ORDER BY number`),
     oldDead: stmt(`
-      SELECT id, event_id FROM deliveries WHERE status = 'dead' AND updated_at < @cutoff LIMIT @batch`),
+      SELECT id, event_id FROM deliveries WHERE status = 'dead' AND updated_at < @cutoff ORDER BY created_at, id LIMIT @batch`),
     deleteDeliveries: stmt(`DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(@ids))`),
     deleteEmptyEvents: stmt(`
       DELETE FROM events

@@ -152,6 +152,59 @@ describe('SqliteStore durability through the WAL sync', () => {
     expect((await insert).duplicate).toBe(false);
   });
 
+  it('commits the writes that arrive while a sync is under way together, once it is done, and syncs them once', async () => {
+    const held = heldSync();
+    store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });
+    const migrated = store.migrate();
+    held.finish(0);
+    await migrated;
+    const first = store.insertEvent(anEvent(), [aDelivery()]);
+    await settle();
+    expect(held.calls).toHaveLength(2);
+    const commitsBefore = store.writeStats().commits;
+
+    // Three inserts in three turns of the loop while the first one's sync has not returned.
+    const later: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 3; i++) {
+      later.push(store.insertEvent(anEvent(), [aDelivery()]));
+      await settle();
+    }
+    expect(store.writeStats().commits).toBe(commitsBefore);
+    expect(countEvents()).toBe(1);
+    expect(held.calls).toHaveLength(2);
+
+    held.finish(1);
+    expect((await first).duplicate).toBe(false);
+    await settle();
+    // One commit for the three, then one sync that covers it; none resolves before that sync.
+    expect(store.writeStats().commits).toBe(commitsBefore + 1);
+    expect(countEvents()).toBe(4);
+    expect(held.calls).toHaveLength(3);
+    let resolved = 0;
+    for (const p of later) void p.then(() => resolved++);
+    await settle();
+    expect(resolved).toBe(0);
+    held.finish(2);
+    await Promise.all(later);
+    expect(resolved).toBe(3);
+  });
+
+  it('rejects the writes that waited for a sync that failed, and stores them as nothing acknowledged', async () => {
+    const held = heldSync();
+    store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });
+    const migrated = store.migrate();
+    held.finish(0);
+    await migrated;
+    const first = store.insertEvent(anEvent(), [aDelivery()]);
+    await settle();
+    const waiting = store.insertEvent(anEvent(), [aDelivery()]);
+    await settle();
+    held.finish(1, ioError());
+    await expect(first).rejects.toThrow(/refuses writes until restarted/);
+    await expect(waiting).rejects.toThrow(/EIO/);
+    expect(held.calls).toHaveLength(2);
+  });
+
   it('makes claims and completed attempts wait for the sync as well (a routine fire is sent only after its claim is on disk)', async () => {
     const held = heldSync();
     store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });
@@ -186,6 +239,37 @@ describe('SqliteStore durability through the WAL sync', () => {
     await settle();
     expect(completeResolved).toBe(false);
     expect(await finishing(completed)).toBe(true);
+  });
+
+  it('resolves the sending mark of a routine only after a sync that began once the mark was committed, one sync for marks made together', async () => {
+    const held = heldSync();
+    store = openSqliteStore(file, { walSync: { fdatasync: held.fdatasync } });
+    const s = store;
+    let next = 0;
+    async function finishing<T>(work: Promise<T>): Promise<T> {
+      for (;;) {
+        await settle();
+        while (next < held.calls.length) held.finish(next++);
+        const done = await Promise.race([work.then(() => true), settle().then(() => false)]);
+        if (done) return work;
+      }
+    }
+    await finishing(s.migrate());
+    const a = aDelivery({ target: 'marks' });
+    const b = aDelivery({ target: 'marks' });
+    await finishing(s.insertEvent(anEvent(), [a, b]));
+    await finishing(s.claim({ target: 'marks', workerId: 'w', limit: 2, now: T0 + 1, leaseMs: 30_000 }));
+    const commits = s.writeStats().commits;
+
+    const marks = [s.markSending(a.id, 'w', T0 + 2), s.markSending(b.id, 'w', T0 + 2)];
+    let resolved = 0;
+    for (const m of marks) void m.then(() => resolved++);
+    await settle();
+    expect(s.writeStats().commits).toBe(commits + 1);
+    expect(held.calls.length).toBe(next + 1);
+    await settle();
+    expect(resolved).toBe(0);
+    expect(await finishing(Promise.all(marks))).toEqual([true, true]);
   });
 
   it('after a failed sync answers writes with an error and is no longer ready (ping), and nothing was resolved as stored', async () => {

@@ -47,6 +47,8 @@ function waiters(): Waiters {
   return { promise, resolve, reject };
 }
 
+function nothing(): void {}
+
 export class WalSyncError extends Error {
   constructor(
     readonly walPath: string,
@@ -77,6 +79,12 @@ export class WalSync {
   /** The error that stopped this syncer, or null while it works. */
   get failed(): WalSyncError | null {
     return this.#failed;
+  }
+
+  /** null when no sync is under way; else a promise that settles (never rejects) when it ends. */
+  idle(): Promise<void> | null {
+    if (this.#running === null) return null;
+    return this.#running.then(nothing, nothing);
   }
 
   /** Resolves once everything committed before this call is on disk. */

@@ -46,25 +46,35 @@ export function insertEventRows(s: Statements, event: NewEvent, deliveries: read
     if (!existing) throw new Error(`event ${event.id} was neither stored nor found by (provider, dedup key)`);
     return { duplicate: true, eventId: existing.id };
   }
-  for (const delivery of deliveries) {
-    s.insertDelivery.run({
-      id: delivery.id,
-      eventId: stored.id,
-      provider: event.provider,
-      eventType: event.eventType,
-      route: delivery.route,
-      target: delivery.target,
-      idempotencyKey: delivery.idempotencyKey,
-      body: delivery.body,
-      status: delivery.status,
-      deadReason: delivery.deadReason ?? null,
-      error: delivery.error ?? null,
-      nextAttemptAt: delivery.nextAttemptAt,
-      // A delivery is created when its event is received (same transaction).
-      createdAt: event.receivedAt,
-    });
-  }
+  // A delivery is created when its event is received (same transaction).
+  for (const delivery of deliveries) insertDeliveryRow(s, stored.id, event.provider, event.eventType, delivery, event.receivedAt);
   return { duplicate: false, eventId: stored.id };
+}
+
+/** One delivery row of an event (ingest, group fires, cooldown gates, reroutes); updated_at starts at creation. */
+export function insertDeliveryRow(
+  s: Statements,
+  eventId: string,
+  provider: string,
+  eventType: string,
+  d: NewDelivery,
+  createdAt: number,
+): void {
+  s.insertDelivery.run({
+    id: d.id,
+    eventId,
+    provider,
+    eventType,
+    route: d.route,
+    target: d.target,
+    idempotencyKey: d.idempotencyKey,
+    body: d.body,
+    status: d.status,
+    deadReason: d.deadReason ?? null,
+    error: d.error ?? null,
+    nextAttemptAt: d.nextAttemptAt,
+    createdAt,
+  });
 }
 
 export function claimRows(s: Statements, request: ClaimRequest): DeliveryRow[] {

@@ -111,7 +111,12 @@ export class SqliteStore implements Store {
     this.wal = path !== ':memory:' && journal === 'wal' ? new WalSync(`${path}-wal`, options.walSync) : null;
     this.db.pragma(this.wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.group = new GroupCommit(this.db, () => this.durable());
+    const wal = this.wal;
+    this.group = new GroupCommit(
+      this.db,
+      () => this.durable(),
+      () => wal?.idle() ?? null,
+    );
     this.groups = new SqliteGroups(
       this.db,
       this.group,
@@ -230,12 +235,13 @@ export class SqliteStore implements Store {
   }
 
   async markSending(deliveryId: string, workerId: string, now: number): Promise<boolean> {
-    // Not through the group commit: the mark must be on disk before the request leaves, and a
-    // failure must reach this caller alone.
-    this.group.flush();
-    const marked = this.p.s.markSending.run({ id: deliveryId, workerId, now }).changes === 1;
-    await this.durable();
-    return marked;
+    // Through the group commit like the claim: it resolves only once the mark is on disk (so
+    // before the request leaves), a failing write rejects its own caller alone, and the marks of
+    // deliveries launched together share one commit and one sync instead of one each.
+    const s = this.p.s;
+    return this.group.run(function mark() {
+      return s.markSending.run({ id: deliveryId, workerId, now }).changes === 1;
+    });
   }
 
   /** One process has the file: the in-memory limiter paces its targets. */
@@ -245,7 +251,7 @@ export class SqliteStore implements Store {
 
   async rerouteEvent(eventId: string, reroute: Reroute, deliveries: readonly NewDelivery[]): Promise<RerouteResult | null> {
     this.group.flush();
-    const result = this.db.transaction(rerouteRows).immediate(this.db, eventId, reroute, deliveries);
+    const result = this.db.transaction(rerouteRows).immediate(this.db, this.p.s, eventId, reroute, deliveries);
     await this.durable();
     return result;
   }

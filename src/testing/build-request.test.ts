@@ -77,6 +77,8 @@ describe('buildRequest', () => {
     ['github', {}],
     ['sentry', {}],
     ['basic', { username: 'ci' }],
+    ['mailgun', {}],
+    ['twilio', { url: 'https://hooks.example.com/webhooks/p' }],
   ])('signature: invalid and missing are refused by %s', async (type, extra) => {
     const invalid = await build({ type, ...extra }, 'invalid');
     expect(await verdict(invalid.verifier, invalid.req)).toMatch(/SIGNATURE_INVALID|CREDENTIALS_INVALID/);

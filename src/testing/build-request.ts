@@ -53,9 +53,13 @@ export async function buildRequest(input: BuildRequestInput): Promise<WebhookReq
     signed = await signRequestFor(options, { ...sign, deliveryId: givenId });
     generated = lowerKeys(signed.headers);
   }
+  const secretHeaders = secretHeadersFor(options);
   if (mode === 'missing') {
-    for (const name of secretHeadersFor(options)) delete generated[name.toLowerCase()];
+    for (const name of secretHeaders) delete generated[name.toLowerCase()];
   }
+  // A scheme that signs inside the body (Mailgun) has no header to drop: its unsigned request is
+  // the payload as given, without the fields its signer wrote in.
+  if (mode === 'missing' && secretHeaders.length === 0) signed = { ...signed, rawBody };
   // Schemes that sign the URL (Twilio's bodySHA256) add to the query; the case's own query wins.
   const query = { ...signed.query, ...testCase.query };
   const search = new URLSearchParams(query).toString();

@@ -226,4 +226,31 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_held ON deliveries (held_by) WHERE held_by IS NOT NULL;
     `,
   },
+  {
+    // Numbered 7: after groups (5) and budgets (6).
+    version: 7,
+    name: 'indexes that cost ingest less and keep listings fast at millions of rows',
+    // Every index costs each ingested event an entry (and each commit a WAL write of its tail
+    // page), and every status change moves an entry in each index that holds the status. With
+    // three of those on deliveries, a delivery's life (stored, claimed, delivered) wrote 6 index
+    // entries and moved 6 more. Partial indexes hold a delivery only while it is pending, in
+    // flight or dead, which is all the claim, lease recovery and dead-letter purge read; a
+    // delivered one leaves them. Now: 4 entries written on ingest (id, event, listing, pending),
+    // the claim moves one, a successful attempt deletes one.
+    // The listing indexes carry the columns the admin filters test, so a filtered page reads
+    // index entries until it has its rows instead of every event's full row (body included).
+    // Dead letters are listed newest first and purged oldest first from their own index.
+    sql: `
+      CREATE INDEX deliveries_pending ON deliveries (target, next_attempt_at, id) WHERE status = 'pending';
+      CREATE INDEX deliveries_leases ON deliveries (target, lease_expires_at) WHERE status = 'in_flight';
+      CREATE INDEX deliveries_dead ON deliveries (created_at, id) WHERE status = 'dead';
+      CREATE INDEX deliveries_listing ON deliveries (created_at, id, route, target);
+      CREATE INDEX events_listing ON events (received_at, id, provider, event_type, status);
+      DROP INDEX deliveries_claim;
+      DROP INDEX deliveries_next;
+      DROP INDEX deliveries_updated;
+      DROP INDEX deliveries_created;
+      DROP INDEX events_received;
+    `,
+  },
 ];

@@ -1,0 +1,19 @@
+import { describe, it } from 'vitest';
+import { opsgenieVerifier } from './opsgenie.ts';
+import { presetCases, sampleSha256 } from './provider-test-kit.ts';
+
+describe('opsgenie verifier', () => {
+  for (const [name, run] of presetCases({
+    verifier: opsgenieVerifier,
+    options: { type: 'opsgenie', secrets: ['opsgenie-token-1', 'opsgenie-token-2'] },
+    secrets: ['opsgenie-token-1', 'opsgenie-token-2'],
+    providerHeaders: (_body, secret) => ({ Authorization: `Bearer ${secret}` }),
+    credentialHeader: 'authorization',
+    signsBody: false,
+    timestamped: false,
+    sample: ['opsgenie', 'Create'],
+    expected: { eventType: 'Create', dedupKey: sampleSha256('opsgenie', 'Create') },
+  })) {
+    it(name, run);
+  }
+});
