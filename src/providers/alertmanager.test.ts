@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { presetCases, sampleSha256 } from '../../test/support/provider-test-kit.ts';
 import { alertmanagerVerifier } from './alertmanager.ts';
-import { presetCases, sampleSha256 } from './provider-test-kit.ts';
 
 describe('alertmanager verifier', () => {
   for (const [name, run] of presetCases({
@@ -20,7 +20,7 @@ describe('alertmanager verifier', () => {
 
 describe('alertmanager preset details', () => {
   it('expects the Bearer prefix by default and another header when configured', async () => {
-    const { refusal, request } = await import('./provider-test-kit.ts');
+    const { refusal, request } = await import('../../test/support/provider-test-kit.ts');
     const verifier = alertmanagerVerifier.create({ type: 'alertmanager', secret: 'cred' });
     expect((await refusal(verifier, request({ headers: { Authorization: 'cred' }, body: '{}' }))).code).toBe('SIGNATURE_MALFORMED');
     const custom = alertmanagerVerifier.create({ type: 'alertmanager', secret: 'cred', header: 'X-Alertmanager-Token', prefix: '' });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { presetCases } from '../../test/support/provider-test-kit.ts';
 import { bitbucketVerifier } from './bitbucket.ts';
-import { presetCases } from './provider-test-kit.ts';
 
 describe('bitbucket verifier', () => {
   for (const [name, run] of presetCases({

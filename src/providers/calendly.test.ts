@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MINUTE, refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { calendlyVerifier } from './calendly.ts';
-import { MINUTE, refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
 
 const SECRETS = ['calendly-signing-key-current', 'calendly-signing-key-previous'];
 const options = { type: 'calendly', secrets: SECRETS };

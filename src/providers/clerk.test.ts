@@ -1,26 +1,13 @@
-import { Webhook } from 'standardwebhooks';
-
-const whsec = (seed: string) => `whsec_${Buffer.from(seed).toString('base64')}`;
-const ID = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';
-/** The standardwebhooks library signs as Svix and incident.io do. */
-function swHeaders(prefix: string, body: Buffer, secret: string, when: Date): Record<string, string> {
-  return {
-    [`${prefix}-id`]: ID,
-    [`${prefix}-timestamp`]: String(Math.floor(when.getTime() / 1000)),
-    [`${prefix}-signature`]: new Webhook(secret).sign(ID, when, body),
-  };
-}
-
 import { describe, it } from 'vitest';
+import { STANDARD_WEBHOOKS_ID as ID, presetCases, standardWebhooksHeaders, whsec } from '../../test/support/provider-test-kit.ts';
 import { clerkVerifier } from './clerk.ts';
-import { presetCases } from './provider-test-kit.ts';
 
 describe('clerk verifier', () => {
   for (const [name, run] of presetCases({
     verifier: clerkVerifier,
     options: { type: 'clerk', secrets: [whsec('clerk-secret-1'), whsec('clerk-secret-2')] },
     secrets: [whsec('clerk-secret-1'), whsec('clerk-secret-2')],
-    providerHeaders: (body, secret, when) => swHeaders('svix', body, secret, when),
+    providerHeaders: (body, secret, when) => standardWebhooksHeaders('svix', body, secret, when),
     wrongSecret: whsec('a-wrong-secret'),
     credentialHeader: 'svix-signature',
     signsBody: true,

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
+import { presetCases, sampleSha256 } from '../../test/support/provider-test-kit.ts';
 import { cloudflareVerifier } from './cloudflare.ts';
-import { presetCases, sampleSha256 } from './provider-test-kit.ts';
 
 describe('cloudflare verifier', () => {
   for (const [name, run] of presetCases({

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
+import { presetCases } from '../../test/support/provider-test-kit.ts';
 import { datadogVerifier } from './datadog.ts';
-import { presetCases } from './provider-test-kit.ts';
 
 describe('datadog verifier', () => {
   for (const [name, run] of presetCases({

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { verifyKey } from 'discord-interactions';
 import { describe, expect, it } from 'vitest';
+import { MINUTE, refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { discordVerifier } from './discord.ts';
-import { MINUTE, refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
 
 const SPKI_PREFIX_BYTES = 12;
 const PKCS8_PREFIX_BYTES = 16;

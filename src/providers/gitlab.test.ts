@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { presetCases } from '../../test/support/provider-test-kit.ts';
 import { gitlabVerifier } from './gitlab.ts';
-import { presetCases } from './provider-test-kit.ts';
 
 describe('gitlab verifier', () => {
   for (const [name, run] of presetCases({
@@ -21,7 +21,7 @@ describe('gitlab verifier', () => {
 
 describe('gitlab preset details', () => {
   it('takes another header when the options name one, and sign() sends the event header and delivery ids', async () => {
-    const { request } = await import('./provider-test-kit.ts');
+    const { request } = await import('../../test/support/provider-test-kit.ts');
     const custom = { type: 'gitlab', secret: 'tok', header: 'X-Hook-Token' };
     await gitlabVerifier.create(custom).verify(request({ headers: { 'X-Hook-Token': 'tok' }, body: '{}' }));
     const headers = await gitlabVerifier.sign(

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MINUTE, refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { grafanaVerifier } from './grafana.ts';
-import { MINUTE, refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
 
 const SECRETS = ['grafana-hmac-secret-current', 'grafana-hmac-secret-previous'];
 const options = { type: 'grafana', secrets: SECRETS };

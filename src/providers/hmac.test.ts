@@ -3,11 +3,11 @@ import { Signature } from '@hubspot/api-client';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { refusal, request, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { toRequest } from '../../test/support/verifier-request.ts';
 import { SetupError } from '../errors.ts';
 import { hmacVerifier } from './hmac.ts';
 import { sha256Hex } from './hmac-core.ts';
-import { refusal, request, tampered, withHeader } from './provider-test-kit.ts';
 import type { VerifyOptionsBase } from './types.ts';
 
 const BODY = '{"type":"invoice.paid","amount":4200}';

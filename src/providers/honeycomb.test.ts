@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
+import { presetCases, sampleSha256 } from '../../test/support/provider-test-kit.ts';
 import { honeycombVerifier } from './honeycomb.ts';
-import { presetCases, sampleSha256 } from './provider-test-kit.ts';
 
 describe('honeycomb verifier', () => {
   for (const [name, run] of presetCases({

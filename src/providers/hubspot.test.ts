@@ -1,7 +1,7 @@
 import { Signature } from '@hubspot/api-client';
 import { describe, expect, it } from 'vitest';
+import { MINUTE, refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { hubspotUri, hubspotVerifier } from './hubspot.ts';
-import { MINUTE, refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
 
 const URL = 'https://hooks.example.com/webhooks/hubspot';
 const SECRETS = ['hubspot-client-secret-current', 'hubspot-client-secret-previous'];

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'vitest';
+import { presetCases } from '../../test/support/provider-test-kit.ts';
 import { intercomVerifier } from './intercom.ts';
-import { presetCases } from './provider-test-kit.ts';
 
 describe('intercom verifier', () => {
   for (const [name, run] of presetCases({

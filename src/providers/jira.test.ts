@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'vitest';
+import { presetCases } from '../../test/support/provider-test-kit.ts';
 import { jiraVerifier } from './jira.ts';
-import { presetCases } from './provider-test-kit.ts';
 
 describe('jira verifier', () => {
   for (const [name, run] of presetCases({

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MINUTE, refusal, request, sample } from '../../test/support/provider-test-kit.ts';
 import { mailgunVerifier } from './mailgun.ts';
-import { MINUTE, refusal, request, sample } from './provider-test-kit.ts';
 
 const SECRETS = ['mailgun-signing-key-current', 'mailgun-signing-key-previous'];
 const options = { type: 'mailgun', secrets: SECRETS };

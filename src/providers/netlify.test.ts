@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { netlifyVerifier } from './netlify.ts';
-import { refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
 
 /**
  * jsonwebtoken, the library Netlify's own examples verify with, comes with the twilio SDK but

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import { describe, expect, it } from 'vitest';
+import { refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { paddleVerifier } from './paddle.ts';
-import { refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
 
 const SECRETS = ['pdl_ntfset_01current_abcdef', 'pdl_ntfset_01previous_123456'];
 const options = { type: 'paddle', secrets: SECRETS };

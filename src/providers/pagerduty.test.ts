@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { pagerdutyVerifier } from './pagerduty.ts';
-import { refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
 
 const SECRETS = ['pd-current-secret-1', 'pd-previous-secret-2'];
 const options = { type: 'pagerduty', secrets: SECRETS };

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { describe, expect, it } from 'vitest';
-import { MINUTE, refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
+import { MINUTE, refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { sendgridVerifier } from './sendgrid.ts';
 
 /** The published test vector of the official sendgrid-nodejs library (eventwebhook.spec.js). */

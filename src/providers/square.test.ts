@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { WebhooksHelper } from 'square';
 import { describe, expect, it } from 'vitest';
-import { refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
+import { refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { squareVerifier } from './square.ts';
 
 const URL = 'https://hooks.example.com/webhooks/square';

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
+import { refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { twilioVerifier } from './twilio.ts';
 
 const URL = 'https://hooks.example.com/webhooks/twilio';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MINUTE, refusal, request, sample, tampered, withHeader } from './provider-test-kit.ts';
+import { MINUTE, refusal, request, sample, tampered, withHeader } from '../../test/support/provider-test-kit.ts';
 import { twitchVerifier } from './twitch.ts';
 
 const SECRETS = ['twitch-eventsub-secret-current', 'twitch-eventsub-secret-previous'];

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { presetCases } from './provider-test-kit.ts';
+import { presetCases } from '../../test/support/provider-test-kit.ts';
 import { typeformVerifier } from './typeform.ts';
 
 describe('typeform verifier', () => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { presetCases } from './provider-test-kit.ts';
+import { presetCases } from '../../test/support/provider-test-kit.ts';
 import { vercelVerifier } from './vercel.ts';
 
 describe('vercel verifier', () => {

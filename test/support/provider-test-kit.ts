@@ -4,10 +4,12 @@
  * SDK, its published vector or node:crypto as the provider documents it, never with the module's
  * own sign() alone, so a verifier and its signer cannot share a bug unnoticed.
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { VerificationError } from '../errors.ts';
-import type { Verifier, WebhookRequest } from './types.ts';
+import { Webhook } from 'standardwebhooks';
+import { VerificationError } from '../../src/errors.ts';
+import type { Verifier, WebhookRequest } from '../../src/providers/types.ts';
 
 export interface RequestParts {
   readonly headers: Readonly<Record<string, string>>;
@@ -73,9 +75,9 @@ export async function sample(type: string, event: string): Promise<Buffer> {
 }
 
 export interface PresetCase {
-  readonly verifier: import('./types.ts').VerifierType;
+  readonly verifier: import('../../src/providers/types.ts').VerifierType;
   /** Options with two secrets (rotation). */
-  readonly options: import('./types.ts').VerifyOptionsBase;
+  readonly options: import('../../src/providers/types.ts').VerifyOptionsBase;
   readonly secrets: readonly string[];
   /** A secret of the right shape that is not one of `secrets` (default: a plain string). */
   readonly wrongSecret?: string;
@@ -87,7 +89,7 @@ export interface PresetCase {
   readonly sample: readonly [type: string, event: string];
   /** Headers the provider sends with the sample besides the credential (event name, delivery id). */
   readonly sampleHeaders?: Record<string, string>;
-  readonly expected: import('./types.ts').Normalized;
+  readonly expected: import('../../src/providers/types.ts').Normalized;
 }
 
 /**
@@ -158,4 +160,22 @@ export function sampleSha256(type: string, event: string): string {
   return createHash('sha256')
     .update(readFileSync(new URL(`../../samples/${type}/${event}.json`, import.meta.url)))
     .digest('hex');
+}
+
+/** A whsec_ secret made from a readable seed, as Standard Webhooks senders format theirs. */
+export const whsec = (seed: string): string => `whsec_${Buffer.from(seed).toString('base64')}`;
+
+/** The message id the Standard Webhooks helpers below sign with. */
+export const STANDARD_WEBHOOKS_ID = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';
+
+/**
+ * Headers as a Standard Webhooks sender makes them, signed by the standardwebhooks library:
+ * prefix `svix` as Svix (Clerk, Resend) sends them, `webhook` as incident.io does.
+ */
+export function standardWebhooksHeaders(prefix: 'svix' | 'webhook', body: Buffer, secret: string, when: Date): Record<string, string> {
+  return {
+    [`${prefix}-id`]: STANDARD_WEBHOOKS_ID,
+    [`${prefix}-timestamp`]: String(Math.floor(when.getTime() / 1000)),
+    [`${prefix}-signature`]: new Webhook(secret).sign(STANDARD_WEBHOOKS_ID, when, body),
+  };
 }
