@@ -227,7 +227,10 @@ describe('hookgate replicas on one PostgreSQL database', () => {
     const file = configFile(sink, { path: '/slow', extra: '    timeout: 2s\n    rateLimit: { concurrency: 4 }' });
     // Lease 1s (the shortest allowed); the worker makes it outlast the 2 s timeout by
     // min(15 s, lease): 3 s in all, which is how long the survivor waits to take over.
-    const [victim, survivor] = await replicas(2, file, { HOOKGATE_STORE: db.url, HOOKGATE_LEASE: '1s' });
+    const env = { HOOKGATE_STORE: db.url, HOOKGATE_LEASE: '1s' };
+    // The survivor starts once the victim holds claims: started together, the survivor's worker
+    // could take every concurrency slot first (the cap is shared), and the victim would hold none.
+    const [victim] = await replicas(1, file, env);
     const TOTAL = 12;
     await eachLimited(
       Array.from({ length: TOTAL }, (_, i) => stripeEvent(`evt_kill_${i}`)),
@@ -245,6 +248,7 @@ describe('hookgate replicas on one PostgreSQL database', () => {
       15_000,
       'the victim holds claims it has sent',
     );
+    const [survivor] = await replicas(1, file, env);
     victim!.child.kill('SIGKILL');
     const killedAt = Date.now();
     await new Promise((resolve) =>
