@@ -222,14 +222,17 @@ describe('hookgate replicas on one PostgreSQL database', () => {
   it('hands the deliveries a kill -9 worker held to another replica once the lease runs out; nothing is lost', async () => {
     const db = await testDb();
     const sink = await sinkFor();
-    // Slow: each send holds its claim for about a second, long enough to be killed holding it.
-    sink.on('/slow', () => ({ status: 200, body: '{"ok":true}', delayMs: 1000 }));
+    // Until the kill, the sink holds each answer 1.9 s (under the 2 s timeout): the victim is
+    // killed while it holds claims it has sent, with time to spare on a loaded machine. After the
+    // kill the sink answers at once.
+    let killedAt = 0;
+    sink.on('/slow', () => ({ status: 200, body: '{"ok":true}', delayMs: killedAt === 0 ? 1900 : 0 }));
     const file = configFile(sink, { path: '/slow', extra: '    timeout: 2s\n    rateLimit: { concurrency: 4 }' });
     // Lease 1s (the shortest allowed); the worker makes it outlast the 2 s timeout by
     // min(15 s, lease): 3 s in all, which is how long the survivor waits to take over.
     const env = { HOOKGATE_STORE: db.url, HOOKGATE_LEASE: '1s' };
-    // The survivor starts once the victim holds claims: started together, the survivor's worker
-    // could take every concurrency slot first (the cap is shared), and the victim would hold none.
+    // The survivor starts after the kill: started together, its worker could take every
+    // concurrency slot first (the cap is shared), and the victim would hold none.
     const [victim] = await replicas(1, file, env);
     const TOTAL = 12;
     await eachLimited(
@@ -248,12 +251,12 @@ describe('hookgate replicas on one PostgreSQL database', () => {
       15_000,
       'the victim holds claims it has sent',
     );
-    const [survivor] = await replicas(1, file, env);
     victim!.child.kill('SIGKILL');
-    const killedAt = Date.now();
+    killedAt = Date.now();
     await new Promise((resolve) =>
       victim!.child.exitCode === null && victim!.child.signalCode === null ? victim!.child.once('exit', resolve) : resolve(null),
     );
+    const [survivor] = await replicas(1, file, env);
 
     // What the dead worker still holds (its leases have seconds left: claimed under a second ago).
     const held = await db.rows<{ id: string; idempotency_key: string; lease_expires_at: string; updated_at: string }>(
