@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRequest } from '../../test/support/verifier-request.ts';
-import { createVerifier } from '../providers/registry.ts';
+import { createVerifier, requireVerifierType } from '../providers/registry.ts';
 import { bundledSample, planSend } from './send.ts';
 
 const SECRETS = { GH: 'gh-send-secret', ST: 'whsec_send-secret', LIN: 'lin_wh_send-secret', SE: 'sentry-send-secret' };
@@ -124,9 +124,40 @@ describe('hookgate send', () => {
     );
   });
 
-  it('names the samples it has when the event has none', () => {
-    expect(() => bundledSample('github', 'pull_request.closed')).toThrow(
-      /no bundled github sample for "pull_request.closed" \(have: .*pull_request.opened/,
+  it("github --event beyond samples/: takes the payload from GitHub's example catalog, and normalizes back to that event type", async () => {
+    const plan = await planSend('gh', undefined, { config, header: [], event: 'check_run.completed' });
+    expect(plan.headers['x-github-event']).toBe('check_run');
+    expect(JSON.parse(plan.body.toString('utf8'))).toMatchObject({ action: 'completed', check_run: expect.any(Object) });
+    const verifier = createVerifier({ type: 'github', secret: SECRETS.GH });
+    const request = toRequest(plan.headers, plan.body);
+    await expect(verifier.verify(request)).resolves.toBeUndefined();
+    expect(verifier.normalize(request, JSON.parse(plan.body.toString('utf8'))).eventType).toBe('check_run.completed');
+  });
+
+  it("every event type of GitHub's catalog can be sent: signed, verified and typed as asked", async () => {
+    const catalog = requireVerifierType('github').catalog!;
+    const names = catalog.names();
+    // Events without actions (push) and with them (issues.opened) are both in the catalog.
+    expect(names).toEqual(expect.arrayContaining(['push', 'issues.opened', 'workflow_run.completed', 'pull_request.closed']));
+    // 161 of the 205 (event, action) pairs GitHub documents have an example in 7.6.1.
+    expect(names.length).toBeGreaterThan(150);
+    const verifier = createVerifier({ type: 'github', secret: SECRETS.GH });
+    for (const event of names) {
+      const plan = await planSend('gh', undefined, { config, header: [], event });
+      const request = toRequest(plan.headers, plan.body);
+      await verifier.verify(request);
+      expect({ event, got: verifier.normalize(request, JSON.parse(plan.body.toString('utf8'))).eventType }).toEqual({ event, got: event });
+    }
+  });
+
+  it("names the samples and the catalog's event types when neither has the event", () => {
+    expect(() => bundledSample('github', 'pull_request.frobnicated')).toThrow(
+      /no bundled github sample for "pull_request.frobnicated" \(have: .*pull_request.opened.*; @octokit\/webhooks-examples has none either \(it has: .*pull_request.closed/,
     );
+    expect(() => bundledSample('github', 'no_such_event')).toThrow(/it has \d+ event types; none is "no_such_event"/);
+  });
+
+  it('a type without a catalog names only its samples', () => {
+    expect(() => bundledSample('sentry', 'issue.frobnicated')).toThrow(/no bundled sentry sample for "issue.frobnicated" \(have: [^;]*\)$/);
   });
 });

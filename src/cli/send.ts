@@ -33,22 +33,34 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The bundled sample of this verifier type's event, made fresh by the type when it says how (a new event id). */
+/**
+ * The bundled sample of this verifier type's event (samples/<type>/<event>.json, else the
+ * provider's published catalog when the type has one), made fresh by the type when it says how.
+ */
 export function bundledSample(verifierType: string, event: string, at: Date = new Date()): Buffer {
+  const type = requireVerifierType(verifierType);
   const file = path.join(SAMPLES, verifierType, `${event}.json`);
-  if (!existsSync(file)) {
+  const raw = existsSync(file) ? readFileSync(file) : type.catalog?.sample(event);
+  if (raw === undefined) {
     const dir = path.join(SAMPLES, verifierType);
     const have = existsSync(dir)
       ? readdirSync(dir)
           .filter((f) => f.endsWith('.json'))
           .map((f) => f.slice(0, -'.json'.length))
       : [];
+    const catalog = type.catalog ? `; ${type.catalog.source} has none either (${closest(event, type.catalog.names())})` : '';
     throw new Error(
-      `no bundled ${verifierType} sample for "${event}" (${have.length > 0 ? `have: ${have.join(', ')}` : `looked for ${path.relative(process.cwd(), file)}`})`,
+      `no bundled ${verifierType} sample for "${event}" (${have.length > 0 ? `have: ${have.join(', ')}` : `looked for ${path.relative(process.cwd(), file)}`}${catalog})`,
     );
   }
-  const raw = readFileSync(file);
-  return requireVerifierType(verifierType).freshSample?.(raw, at) ?? raw;
+  return type.freshSample?.(raw, at) ?? raw;
+}
+
+/** The catalog's event types that share the asked type's first segment, else a count. */
+function closest(event: string, names: readonly string[]): string {
+  const head = event.split('.')[0];
+  const near = names.filter((name) => name.split('.')[0] === head);
+  return near.length > 0 ? `it has: ${near.join(', ')}` : `it has ${names.length} event types; none is "${head}"`;
 }
 
 function parseHeader(text: string): [string, string] {

@@ -18,7 +18,7 @@
  *       create(options) { return { type, verify, normalize, handshake? } },
  *       sign(options, input) { return headers },
  *       signRequest?(options, input),      // when the signature is more than headers (Twilio, Mailgun)
- *       throwawayKeys?(options), freshSample?(rawBody, at),
+ *       throwawayKeys?(options), freshSample?(rawBody, at), catalog?,
  *     });
  *
  * Required: type, kind, optionsSchema, docs, secretHeaders, example, create, sign; the rest as the

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods';
 import { VerificationError } from '../errors.ts';
 import { defineVerifier } from './define.ts';
+import { githubCatalog } from './github-catalog.ts';
 import { sha256Hex } from './hmac-core.ts';
 import { verifyOptionsSchema } from './options.ts';
 import { bodyString, firstSegment, header, joinEventType } from './request-fields.ts';
@@ -85,6 +86,7 @@ export const githubVerifier = defineVerifier({
     options: { type: 'github', secrets: ['GITHUB-current-5b1d', 'GITHUB-previous-a0e4'] },
     malformedSignature: 'sha1=0123456789abcdef0123456789abcdef01234567',
   },
+  catalog: githubCatalog,
   create,
   sign,
 });

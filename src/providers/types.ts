@@ -123,6 +123,20 @@ export interface VerifierType<Options extends VerifyOptionsBase = VerifyOptionsB
    * so the router does not take a second send for a duplicate.
    */
   freshSample?(rawBody: Buffer, at: Date): Buffer;
+  /**
+   * Samples beyond samples/<type>/: the provider's own published catalog of example payloads
+   * (GitHub's), looked up when samples/ has no file for the event. `names` lists the catalog's
+   * event types, for the message when neither has one.
+   */
+  readonly catalog?: SampleCatalog;
+}
+
+/** A provider's published example payloads, keyed by hookgate's event type. */
+export interface SampleCatalog {
+  /** Where the examples come from, for messages (`@octokit/webhooks-examples`). */
+  readonly source: string;
+  sample(eventType: string): Buffer | undefined;
+  names(): string[];
 }
 
 /** A request as the provider sends it: its headers, its exact body and the query it adds to the URL. */
