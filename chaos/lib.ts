@@ -28,10 +28,12 @@ export interface Figures {
   recoveryMs: number;
   /** Free-form notes (counts per status, runs, ...). */
   notes: string[];
+  /** What the scenario itself saw go wrong beyond the counts above (each fails the run). */
+  problems: string[];
 }
 
 export function emptyFigures(): Figures {
-  return { acknowledged: 0, lost: 0, firedTwice: 0, unknown: 0, serverErrors: 0, unverifiedForwards: 0, recoveryMs: 0, notes: [] };
+  return { acknowledged: 0, lost: 0, firedTwice: 0, unknown: 0, serverErrors: 0, unverifiedForwards: 0, recoveryMs: 0, notes: [], problems: [] };
 }
 
 export function routesYaml(sink: Sink, store: string, extra = '', targetExtra = ''): string {

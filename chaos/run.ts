@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Figures } from './lib.ts';
+import { emptyFigures, type Figures } from './lib.ts';
 import { diskFull } from './scenarios/disk-full.ts';
 import { hostileRequests } from './scenarios/hostile.ts';
 import { kill9 } from './scenarios/kill9.ts';
@@ -34,6 +34,7 @@ function broken(f: Figures): string[] {
   if (f.firedTwice > 0) out.push(`${f.firedTwice} routines fired twice`);
   if (f.serverErrors > 0) out.push(`${f.serverErrors} 5xx answers (or a crash)`);
   if (f.unverifiedForwards > 0) out.push(`${f.unverifiedForwards} unverified requests forwarded`);
+  out.push(...f.problems);
   return out;
 }
 
@@ -49,7 +50,7 @@ for (const [name, run] of scenarios) {
     figures = await run();
     failed = broken(figures);
   } catch (error) {
-    figures = { acknowledged: 0, lost: 0, firedTwice: 0, unknown: 0, serverErrors: 0, unverifiedForwards: 0, recoveryMs: 0, notes: [] };
+    figures = emptyFigures();
     failed = [`crashed: ${error instanceof Error ? error.message : String(error)}`];
   }
   const seconds = (Date.now() - started) / 1000;

@@ -1,7 +1,8 @@
 /**
  * The store's disk fills up mid-stream (a small tmpfs, then a filler file): the router answers
  * 503 (the provider retries) instead of acknowledging what it could not store, never a 500, and
- * after space is freed and the process restarted, every acknowledged event is delivered.
+ * after space is freed and the process restarted, every acknowledged event is delivered. While
+ * the disk is full /readyz answers 503 (a load balancer stops sending), and 200 again after.
  * Needs root to mount a tmpfs; skipped with a note elsewhere.
  */
 import { execFileSync } from 'node:child_process';
@@ -33,6 +34,12 @@ function fill(dir: string): void {
   }
 }
 
+async function readyz(url: string): Promise<{ status: number; code?: string }> {
+  const res = await fetch(`${url}/readyz`);
+  const body = (await res.json()) as { code?: string };
+  return { status: res.status, ...(body.code ? { code: body.code } : {}) };
+}
+
 export async function diskFull(options: { readonly events: number }): Promise<Figures> {
   const figures = emptyFigures();
   const dir = workDir('diskfull');
@@ -62,6 +69,10 @@ export async function diskFull(options: { readonly events: number }): Promise<Fi
     for (let i = 0; i < options.events / 2; i++) await send(`evt_disk_a${i}`);
     fill(data);
     for (let i = 0; i < options.events / 2; i++) await send(`evt_disk_b${i}`);
+    const whileFull = await readyz(router.url);
+    if (whileFull.status !== 503 || whileFull.code !== 'store_unavailable') {
+      figures.problems.push(`/readyz answered ${whileFull.status} ${whileFull.code ?? ''} while the disk was full`);
+    }
     await router.stop('SIGKILL');
     for (const name of readdirSync(data)) if (name.startsWith('filler-')) rmSync(path.join(data, name));
     const startedAt = Date.now();
@@ -70,10 +81,13 @@ export async function diskFull(options: { readonly events: number }): Promise<Fi
     figures.acknowledged = acked.length;
     await waitUntil(() => acked.every((id) => arrivals(sink, '/plain').has(id)), 30_000);
     figures.lost = acked.filter((id) => !arrivals(sink, '/plain').has(id)).length;
+    const afterRestart = await readyz(router.url);
+    if (afterRestart.status !== 200) figures.problems.push(`/readyz answered ${afterRestart.status} after space was freed`);
     const after = signedEvent('evt_disk_after');
     const res = { status: await postEvent(router.url, 'stripe', after.payload, after.headers) };
     figures.notes.push(
-      `answers while filling: ${[...statuses.entries()].map(([s, n]) => `${n}x${s}`).join(' ')}; after restart with space: ${res.status}`,
+      `answers while filling: ${[...statuses.entries()].map(([s, n]) => `${n}x${s}`).join(' ')}; /readyz while full: ${whileFull.status}; ` +
+        `after restart with space: ${res.status}, /readyz ${afterRestart.status}`,
     );
     return figures;
   } finally {

@@ -7,6 +7,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { yamlText } from '../../test/support/config.ts';
 import { startTestRouter, type TestRouter } from '../../test/support/in-process-router.ts';
+import { StoreDiskFullError } from '../store/sqlite.ts';
 import { destinationOf, webhookProvider } from './door.ts';
 
 const STRIPE_SECRET = 'whsec_door_test_secret';
@@ -146,6 +147,25 @@ describe('the door of a router without admin token or demo mode', () => {
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(metrics.body).toContain('hookgate_webhooks_received_total{provider="stripe",outcome="accepted"} 1');
     expect(metrics.body).toContain('hookgate_webhooks_rejected_total{provider="stripe",reason="signature_invalid"}');
+  });
+
+  it('answers 503 store_unavailable with the reason when the store cannot take writes (a full disk), and ready again once it can', async () => {
+    const store = r.router.runtime.store;
+    const ping = store.ping;
+    store.ping = async function diskFull() {
+      throw new StoreDiskFullError('/data/hookgate.db', 4096, 1024 * 1024);
+    };
+    try {
+      const answer = await call(`${r.url}/readyz`);
+      expectError(answer, 503, 'store_unavailable');
+      const body = JSON.parse(answer.body) as Record<string, unknown>;
+      expect(body).toMatchObject({ status: 'unavailable', error: "store unavailable, retry later: the store's disk is full: 4096 bytes free, under 1048576" });
+      // Where the file lives is for the log, not for an unauthenticated probe.
+      expect(answer.body).not.toContain('/data/hookgate.db');
+    } finally {
+      store.ping = ping;
+    }
+    expect((await call(`${r.url}/readyz`)).status).toBe(200);
   });
 
   it('answers 503 shutting_down with Retry-After while draining', async () => {

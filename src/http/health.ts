@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Runtime } from '../runtime.ts';
+import { StoreNotReadyError } from '../store/not-ready.ts';
 import { sendError, sendJson } from './reply.ts';
 
 export function healthz(_req: IncomingMessage, res: ServerResponse): void {
@@ -24,8 +25,9 @@ export function createReadyz(runtime: Runtime) {
     }
     try {
       await runtime.store.ping();
-    } catch {
-      sendError(res, 'STORE_UNAVAILABLE', 'the store did not answer a ping', { status: 'unavailable' });
+    } catch (error) {
+      const reason = error instanceof StoreNotReadyError ? error.reason : 'the store did not answer a ping';
+      sendError(res, 'STORE_UNAVAILABLE', reason, { status: 'unavailable' });
       return;
     }
     const reload = runtime.state.lastReload;

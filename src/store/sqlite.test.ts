@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeContract } from '../../test/support/store/contract.ts';
 import { aDelivery, anEvent, DAY, T0 } from '../../test/support/store/contract-fixtures.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
+import { StoreNotReadyError } from './not-ready.ts';
 import type { SqliteStore } from './sqlite.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
@@ -194,5 +195,44 @@ describe('SqliteStore', () => {
     const event = await store.getEvent(eventId);
     expect(event).toMatchObject({ dedupKey: 'survivor', status: 'accepted' });
     expect(event?.deliveries).toHaveLength(1);
+  });
+});
+
+describe('SQLite readiness and free disk space', () => {
+  let dir = '';
+  afterEach(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  it('ping fails with the free bytes when the disk holding the file has less than minFreeBytes free; a disk with room passes', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hookgate-free-'));
+    const roomy = openSqliteStore(join(dir, 'roomy.db'));
+    // The threshold above any real disk's free space stands for a disk that filled up: statfs is real.
+    const full = openSqliteStore(join(dir, 'full.db'), { minFreeBytes: Number.MAX_SAFE_INTEGER });
+    try {
+      await roomy.migrate();
+      await full.migrate();
+      await expect(roomy.ping()).resolves.toBeUndefined();
+      const refused = await full.ping().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(StoreNotReadyError);
+      expect((refused as StoreNotReadyError).reason).toMatch(/^the store's disk is full: \d+ bytes free, under \d+$/);
+      // The public reason names no path; the message (for logs) does.
+      expect((refused as StoreNotReadyError).reason).not.toContain(dir);
+      expect((refused as Error).message).toContain(join(dir, 'full.db'));
+    } finally {
+      await roomy.close();
+      await full.close();
+    }
+  });
+
+  it(':memory: has no disk to check', async () => {
+    const store = openSqliteStore(':memory:', { minFreeBytes: Number.MAX_SAFE_INTEGER });
+    await store.migrate();
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
   });
 });

@@ -7,7 +7,7 @@
  * the event loop share one transaction (sqlite-group-commit.ts). Other writes commit the queue
  * first, so writes take effect in the order they were called.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
 import Database from 'better-sqlite3';
@@ -20,6 +20,7 @@ import {
   mergeActivity,
 } from './activity.ts';
 import { STORE_BACKENDS } from './backends.ts';
+import { StoreNotReadyError } from './not-ready.ts';
 import { claimThroughBudget } from './budget-claim.ts';
 import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
 import { pageLimit, pageOf } from './cursor.ts';
@@ -66,6 +67,25 @@ export interface SqliteStoreOptions {
   readonly now?: () => number;
   /** The WAL syncer's options (tests slow the sync down or make it fail). */
   readonly walSync?: WalSyncOptions;
+  /** Below this many free bytes on the file's disk the store is not ready (default 1 MiB). */
+  readonly minFreeBytes?: number;
+}
+
+/**
+ * Free space under which a file store says it is not ready: a commit appends a few pages to the
+ * WAL and a checkpoint needs more, so a disk this close to full already refuses events (503).
+ */
+export const MIN_FREE_BYTES = 1024 * 1024;
+
+/** The store's disk is (nearly) full: writes fail, so /readyz answers 503 until space is freed. */
+export class StoreDiskFullError extends StoreNotReadyError {
+  constructor(file: string, freeBytes: number, minFreeBytes: number) {
+    super(
+      `the store's disk is full: ${freeBytes} bytes free, under ${minFreeBytes}`,
+      `the disk holding ${file} has ${freeBytes} bytes free (under ${minFreeBytes}): writes fail until space is freed`,
+    );
+    this.name = 'StoreDiskFullError';
+  }
 }
 
 /** Rows purged per transaction, so a large purge never holds the write lock for long. */
@@ -91,6 +111,7 @@ export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: Db;
   private readonly now: () => number;
+  private readonly minFreeBytes: number;
   private prepared: Prepared | null = null;
   private preparedBudgets: BudgetStatements | null = null;
   private readonly group: GroupCommit;
@@ -102,6 +123,7 @@ export class SqliteStore implements Store {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
     this.now = options.now ?? Date.now;
+    this.minFreeBytes = options.minFreeBytes ?? MIN_FREE_BYTES;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('busy_timeout = 5000');
@@ -381,6 +403,12 @@ export class SqliteStore implements Store {
     // A failed WAL sync stops all writes until a restart: not ready.
     if (this.wal?.failed) throw this.wal.failed;
     this.p.s.ping.get();
+    // A full disk refuses every write while reads still answer: say so before an event is refused.
+    if (this.path !== ':memory:') {
+      const fs = statfsSync(dirname(this.path));
+      const free = Number(fs.bavail) * Number(fs.bsize);
+      if (free < this.minFreeBytes) throw new StoreDiskFullError(this.path, free, this.minFreeBytes);
+    }
   }
 
   /** The connection's effective settings, for tests and diagnostics. */
