@@ -186,6 +186,12 @@ describe.each(TIMESTAMPED_TYPES)('signed timestamp: %s', function timestamps(typ
       .build();
     await expect(createVerifier(fx.options).verify(req)).resolves.toBeUndefined();
   });
+
+  it('judges the signed time against the received time, not the clock (config-test sequences run on a simulated clock)', async function receivedTime() {
+    const dayAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - DAY);
+    const req = await testRequest(type).signedAt(dayAgo).received(dayAgo).build();
+    await expect(createVerifier(fx.options).verify(req)).resolves.toBeUndefined();
+  });
 });
 
 describe.each(HEADER_EVENT_TYPES)('event type header: %s', function eventHeader(type) {
