@@ -3,7 +3,21 @@
  * with a distinct actual delivery (a small bipartite matching), then explain what is left over.
  */
 import { type Difference, exactDiff, headersDiff, subsetDiff } from './match.ts';
+import { formatOffset } from './offset.ts';
 import type { ExpectedDelivery, Failure } from './types.ts';
+
+/**
+ * What the delivery side did with a delivery of a `requests:` case (simulated as `serve` would),
+ * times in ms since the sequence started.
+ */
+export interface DeliveryFate {
+  /** When its request was sent (answered 2xx at once); null when it never was. */
+  readonly sentAt: number | null;
+  /** The budget that held it back before it was sent (or died), and the last time it was held until. */
+  readonly held: { readonly budget: string; readonly until: number } | null;
+  /** Dead without a request: `over_budget` (an `over: drop` budget), `expired` (held past maxAge), `map_error`. */
+  readonly dead: { readonly reason: string; readonly budget: string | null } | null;
+}
 
 /** A delivery as the runner observed it. */
 export interface ActualDelivery {
@@ -15,10 +29,19 @@ export interface ActualDelivery {
   readonly headers: Readonly<Record<string, string>>;
   /** The filter/map error, or null. */
   readonly error: string | null;
+  /** The stored delivery's id (dlv_...), when it was stored. */
+  readonly id?: string;
+  /** Set in `requests:` cases, where delivery is simulated. */
+  readonly fate?: DeliveryFate;
+}
+
+/** A difference that explains itself in a whole sentence (a fate reads better than "differs at held"). */
+interface DeliveryDifference extends Difference {
+  readonly sentence?: string;
 }
 
 /** The first way `actual` differs from `expected`, with a path rooted at the delivery. */
-export function deliveryDiff(expected: ExpectedDelivery, actual: ActualDelivery): Difference | null {
+export function deliveryDiff(expected: ExpectedDelivery, actual: ActualDelivery): DeliveryDifference | null {
   if (expected.route !== undefined && expected.route !== actual.route) {
     return { path: 'route', expected: expected.route, actual: actual.route };
   }
@@ -44,7 +67,53 @@ export function deliveryDiff(expected: ExpectedDelivery, actual: ActualDelivery)
     const d = headersDiff(expected.headers, actual.headers);
     if (d) return { ...d, path: `headers${d.path}`, actual: redactHeader(d.path, d.actual) };
   }
-  return null;
+  return fateDiff(expected, actual.fate);
+}
+
+/**
+ * `held`, `dropped` and `sentAt` against the simulated fate. Only `requests:` cases simulate
+ * delivery (the parser refuses these fields elsewhere), so without a fate there is nothing to compare.
+ */
+function fateDiff(expected: ExpectedDelivery, f: DeliveryFate | undefined): DeliveryDifference | null {
+  if (f === undefined) return null;
+  const dropped = f.dead?.reason === 'over_budget';
+  let path: string;
+  let wanted: string;
+  if (expected.dropped !== undefined && expected.dropped !== dropped) {
+    path = 'dropped';
+    wanted = expected.dropped ? 'dropped by a budget' : 'not dropped';
+  } else if (expected.held !== undefined && expected.held !== (f.held !== null)) {
+    path = 'held';
+    wanted = expected.held ? 'held by a budget' : 'not held';
+  } else if (expected.sentAtMs !== undefined && expected.sentAtMs !== f.sentAt) {
+    path = 'sentAt';
+    wanted = `sent at +${formatOffset(expected.sentAtMs)}`;
+  } else {
+    return null;
+  }
+  const expectedValue = path === 'sentAt' ? `+${formatOffset(expected.sentAtMs ?? 0)}` : path === 'held' ? expected.held : expected.dropped;
+  return { path, expected: expectedValue, actual: summarizeFate(f), sentence: `${describeFate(f)}, expected ${wanted}` };
+}
+
+/** e.g. "held by budget routine-runs until +1d30s, then sent", "sent at +5m, not held". */
+export function describeFate(f: DeliveryFate): string {
+  const held = f.held ? `held by budget ${f.held.budget} until +${formatOffset(f.held.until)}` : null;
+  if (f.dead) {
+    const by = f.dead.budget ? ` by budget ${f.dead.budget}` : '';
+    const why = f.dead.reason === 'over_budget' ? `dropped${by} (dead over_budget)` : `never sent (dead ${f.dead.reason})`;
+    return held ? `${held}, then ${why}` : why;
+  }
+  if (f.sentAt === null) return held ? `${held}, never sent` : 'never sent';
+  if (!held) return `sent at +${formatOffset(f.sentAt)}, not held`;
+  return f.held?.until === f.sentAt ? `${held}, then sent` : `${held}, sent at +${formatOffset(f.sentAt)}`;
+}
+
+function summarizeFate(f: DeliveryFate): Record<string, unknown> {
+  return {
+    ...(f.sentAt !== null ? { sentAt: `+${formatOffset(f.sentAt)}` } : {}),
+    held: f.held ? { budget: f.held.budget, until: `+${formatOffset(f.held.until)}` } : false,
+    ...(f.dead ? { dead: f.dead.reason } : {}),
+  };
 }
 
 /** Credentials a target is sent are never printed, even in a failed expectation. */
@@ -72,7 +141,7 @@ export function matchDeliveries(expected: readonly ExpectedDelivery[], actual: r
     free[j] = false;
     const d = deliveryDiff(e, actual[j]!)!;
     failures.push({
-      message: `${label}: ${d.note ?? 'differs'} at ${d.path}`,
+      message: `${label}: ${d.sentence ?? `${d.note ?? 'differs'} at ${d.path}`}`,
       path: d.path,
       expected: d.expected,
       actual: d.actual,
@@ -122,7 +191,12 @@ function describe(route: string | undefined, target: string | undefined): string
 }
 
 function summarize(a: ActualDelivery): Record<string, unknown> {
-  return { route: a.route, target: a.target, ...(a.error === null ? { body: a.mapped } : { error: a.error }) };
+  return {
+    route: a.route,
+    target: a.target,
+    ...(a.error === null ? { body: a.mapped } : { error: a.error }),
+    ...(a.fate ? { fate: describeFate(a.fate) } : {}),
+  };
 }
 
 function summarizeExpected(e: ExpectedDelivery): Record<string, unknown> {
@@ -132,5 +206,8 @@ function summarizeExpected(e: ExpectedDelivery): Record<string, unknown> {
     ...(e.body ? { body: e.body.value } : {}),
     ...(e.bodyEquals ? { bodyEquals: e.bodyEquals.value } : {}),
     ...(e.error !== undefined ? { error: e.error } : {}),
+    ...(e.held !== undefined ? { held: e.held } : {}),
+    ...(e.dropped !== undefined ? { dropped: e.dropped } : {}),
+    ...(e.sentAtMs !== undefined ? { sentAt: `+${formatOffset(e.sentAtMs)}` } : {}),
   };
 }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
-import { parseDuration } from '../util/units.ts';
+import { parseOffset } from './offset.ts';
 import { optionalEnum, parseExpect, requireString, stringMap } from './parse-test-file.ts';
 import type { SequenceRequest, SignatureMode } from './types.ts';
 import type { YamlReader } from './yaml-reader.ts';
@@ -79,11 +79,11 @@ function parseRequest(
   if (f.has('after')) {
     const afterNode = f.get('after');
     const text = requireString(r, afterNode, `${where}.after`, node);
-    const ms = text === undefined ? undefined : parseDuration(text);
-    if (ms === undefined) r.problem(afterNode ?? node, `${where}.after: must be a duration such as 500ms, 30s, 5m, 1h or 1d`);
+    const ms = text === undefined ? undefined : parseOffset(text);
+    if (ms === undefined) r.problem(afterNode ?? node, `${where}.after: must be a duration such as 500ms, 30s, 5m, 1h, 1d or 1h30m`);
     else afterMs = ms;
   }
-  const expect = f.has('expect') ? parseExpect(r, f.get('expect') ?? null, `${where}.expect`) : {};
+  const expect = f.has('expect') ? parseExpect(r, f.get('expect') ?? null, `${where}.expect`, 'request') : {};
   const event = f.has('event') ? requireString(r, f.get('event'), `${where}.event`, node) : undefined;
   const given = f.get('name');
   const name = given !== undefined ? requireString(r, given, `${where}.name`, node) : `request ${index + 1}`;

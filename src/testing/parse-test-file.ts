@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { parseOffset } from './offset.ts';
 import { parseRequests } from './parse-requests.ts';
 import type {
   Expectation,
@@ -39,10 +40,18 @@ const CASE_FIELDS = [
 /** More sends of one request than any dedup test needs is a typo, not a test. */
 const MAX_REPEAT = 100;
 const EXPECT_FIELDS = ['status', 'deliveries', 'ignored'] as const;
-const DELIVERY_FIELDS = ['route', 'target', 'body', 'bodyEquals', 'headers', 'error'] as const;
+const DELIVERY_FIELDS = ['route', 'target', 'body', 'bodyEquals', 'headers', 'error', 'held', 'dropped', 'sentAt'] as const;
+/** Expectations of a delivery's fate: only a `requests:` case simulates delivery. */
+const FATE_FIELDS = ['held', 'dropped', 'sentAt'] as const;
 const IGNORED_FIELDS = ['route', 'reason'] as const;
 const SIGNATURES: readonly SignatureMode[] = ['valid', 'invalid', 'missing', 'stale'];
 const STATUS_WORDS = ['accepted', 'ignored', 'duplicate'] as const;
+
+/**
+ * Where an `expect:` stands: the case of a `requests:` sequence (its deliveries' fates are
+ * simulated), a single case, or one request of a sequence.
+ */
+export type ExpectScope = 'sequence' | 'single' | 'request';
 
 /** `file` is the absolute path of the test file; `text` its contents. */
 export function parseTestFile(file: string, text: string): ParsedTestFile {
@@ -87,7 +96,7 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   const expectNode = f.get('expect');
   if (f.has('requests')) {
     if (expectNode === undefined) r.problem(node, `${at}: needs expect`);
-    const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`);
+    const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`, 'sequence');
     const requests = parseRequests(r, f, node, at, file, dir);
     if (!name || expect === null || requests === null) return null;
     return {
@@ -112,7 +121,7 @@ function parseCase(r: YamlReader, node: Node | null, where: string, file: string
   const event = f.has('event') ? requireString(r, f.get('event'), `${at}.event`, node) : undefined;
   const repeat = f.has('repeat') ? parseRepeat(r, f.get('repeat') ?? null, `${at}.repeat`) : undefined;
   if (expectNode === undefined) r.problem(node, `${at}: needs expect`);
-  const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`);
+  const expect = expectNode === undefined ? null : parseExpect(r, expectNode, `${at}.expect`, 'single');
   if (!name || !provider || expect === null) return null;
   const { line, col } = r.position(node);
   return {
@@ -139,7 +148,7 @@ function parseRepeat(r: YamlReader, node: Node | null, where: string): number {
   return 1;
 }
 
-export function parseExpect(r: YamlReader, node: Node | null, where: string): Expectation | null {
+export function parseExpect(r: YamlReader, node: Node | null, where: string, scope: ExpectScope): Expectation | null {
   if (!isMap(node)) {
     r.problem(node, `${where}: must be a mapping with status, deliveries and/or ignored`);
     return null;
@@ -147,7 +156,9 @@ export function parseExpect(r: YamlReader, node: Node | null, where: string): Ex
   const f = r.entries(node, EXPECT_FIELDS, where);
   if (f.size === 0) r.problem(node, `${where}: give at least one of status, deliveries, ignored`);
   const status = f.has('status') ? parseStatus(r, f.get('status') ?? null, `${where}.status`) : undefined;
-  const deliveries = f.has('deliveries') ? listOf(r, f.get('deliveries') ?? null, `${where}.deliveries`, parseDelivery) : undefined;
+  const deliveries = f.has('deliveries')
+    ? listOf(r, f.get('deliveries') ?? null, `${where}.deliveries`, (rr, item, at) => parseDelivery(rr, item, at, scope))
+    : undefined;
   const ignored = f.has('ignored') ? listOf(r, f.get('ignored') ?? null, `${where}.ignored`, parseIgnored) : undefined;
   return {
     ...(status !== undefined ? { status } : {}),
@@ -164,12 +175,13 @@ function parseStatus(r: YamlReader, node: Node | null, where: string): ExpectedS
   return undefined;
 }
 
-function parseDelivery(r: YamlReader, node: Node | null, where: string): ExpectedDelivery | null {
+function parseDelivery(r: YamlReader, node: Node | null, where: string, scope: ExpectScope): ExpectedDelivery | null {
   if (!isMap(node)) {
-    r.problem(node, `${where}: a delivery is a mapping (route, target, body, bodyEquals, headers, error)`);
+    r.problem(node, `${where}: a delivery is a mapping (route, target, body, bodyEquals, headers, error, held, dropped, sentAt)`);
     return null;
   }
   const f = r.entries(node, DELIVERY_FIELDS, where);
+  const fate = scope === 'sequence' ? parseFate(r, f, where) : refuseFate(r, f, where, scope);
   const given = (key: string): Given<unknown> | undefined => (f.has(key) ? { value: r.value(f.get(key)) } : undefined);
   const body = given('body');
   const bodyEquals = given('bodyEquals');
@@ -183,7 +195,52 @@ function parseDelivery(r: YamlReader, node: Node | null, where: string): Expecte
     ...(bodyEquals ? { bodyEquals } : {}),
     ...(f.has('headers') ? { headers: stringMap(r, f.get('headers'), `${where}.headers`, true) } : {}),
     ...(error !== undefined ? { error } : {}),
+    ...fate,
   };
+}
+
+function parseFate(r: YamlReader, f: Map<string, Node | null>, where: string): Pick<ExpectedDelivery, 'held' | 'dropped' | 'sentAtMs'> {
+  const held = f.has('held')
+    ? parseBoolean(r, f.get('held') ?? null, `${where}.held`, 'held back by a budget before it was sent')
+    : undefined;
+  const dropped = f.has('dropped')
+    ? parseBoolean(r, f.get('dropped') ?? null, `${where}.dropped`, 'dead-lettered over_budget by an `over: drop` budget')
+    : undefined;
+  let sentAtMs: number | undefined;
+  if (f.has('sentAt')) {
+    const node = f.get('sentAt') ?? null;
+    const v = isScalar(node) ? node.value : undefined;
+    sentAtMs = typeof v === 'string' ? parseOffset(v) : undefined;
+    if (sentAtMs === undefined) {
+      r.problem(node, `${where}.sentAt: must be a duration since the sequence started, such as 90s, 24h or 1d30s`);
+    }
+  }
+  return {
+    ...(held !== undefined ? { held } : {}),
+    ...(dropped !== undefined ? { dropped } : {}),
+    ...(sentAtMs !== undefined ? { sentAtMs } : {}),
+  };
+}
+
+function parseBoolean(r: YamlReader, node: Node | null, where: string, meaning: string): boolean | undefined {
+  const v = isScalar(node) ? node.value : undefined;
+  if (typeof v === 'boolean') return v;
+  r.problem(node, `${where}: must be true or false (${meaning})`);
+  return undefined;
+}
+
+/** Fate fields outside a sequence's own expect: say where they belong. */
+function refuseFate(r: YamlReader, f: Map<string, Node | null>, where: string, scope: ExpectScope): Record<string, never> {
+  for (const field of FATE_FIELDS) {
+    if (!f.has(field)) continue;
+    r.problem(
+      f.get(field) ?? null,
+      scope === 'request'
+        ? `${where}: \`${field}\` goes on the case's expect.deliveries: delivery is simulated once the whole sequence has run`
+        : `${where}: \`${field}\` needs a requests: case (only a sequence simulates delivery); give this case's request as the one item of requests`,
+    );
+  }
+  return {};
 }
 
 function parseIgnored(r: YamlReader, node: Node | null, where: string): ExpectedIgnored | null {

@@ -64,7 +64,8 @@ function outcomeOf(observed: Observed): CaseOutcome {
 export async function sendRequest(testCase: TestCase, ctx: CaseContext, receivedAt: Date = new Date()): Promise<Observed> {
   const { config, secrets } = ctx;
   const provider = config.providers.get(testCase.provider);
-  const ingestCtx: IngestContext = { config, store: ctx.store, logger: silentLogger() };
+  // Deliveries are due when the request is received: on a sequence's simulated clock, not the real one.
+  const ingestCtx: IngestContext = { config, store: ctx.store, logger: silentLogger(), now: () => receivedAt.getTime() };
   if (!provider && testCase.expect.status === 404) {
     // Testing that an unknown provider is refused: nothing to sign, the pipeline answers 404.
     const req: WebhookRequest = {
@@ -116,6 +117,7 @@ function observed(outcome: IngestOutcome, config: CompiledConfig): Observed {
   const deliveries: ActualDelivery[] = outcome.deliveries.map(function toActual(d) {
     const target = config.targets.get(d.target);
     return {
+      id: d.deliveryId,
       route: d.route,
       target: d.target,
       mapped: d.mapped,

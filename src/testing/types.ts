@@ -22,6 +22,14 @@ export interface ExpectedDelivery {
   readonly headers?: Readonly<Record<string, string>>;
   /** Substring of the delivery's filter/map error. */
   readonly error?: string;
+  /**
+   * What the delivery side made of it (`requests:` cases only, where delivery is simulated):
+   * whether a budget held it back before it was sent or dropped it, and when it was sent, in ms
+   * since the sequence started.
+   */
+  readonly held?: boolean;
+  readonly dropped?: boolean;
+  readonly sentAtMs?: number;
 }
 
 export interface ExpectedIgnored {
