@@ -33,7 +33,17 @@ export interface Figures {
 }
 
 export function emptyFigures(): Figures {
-  return { acknowledged: 0, lost: 0, firedTwice: 0, unknown: 0, serverErrors: 0, unverifiedForwards: 0, recoveryMs: 0, notes: [], problems: [] };
+  return {
+    acknowledged: 0,
+    lost: 0,
+    firedTwice: 0,
+    unknown: 0,
+    serverErrors: 0,
+    unverifiedForwards: 0,
+    recoveryMs: 0,
+    notes: [],
+    problems: [],
+  };
 }
 
 export function routesYaml(sink: Sink, store: string, extra = '', targetExtra = ''): string {

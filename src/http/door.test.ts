@@ -159,7 +159,10 @@ describe('the door of a router without admin token or demo mode', () => {
       const answer = await call(`${r.url}/readyz`);
       expectError(answer, 503, 'store_unavailable');
       const body = JSON.parse(answer.body) as Record<string, unknown>;
-      expect(body).toMatchObject({ status: 'unavailable', error: "store unavailable, retry later: the store's disk is full: 4096 bytes free, under 1048576" });
+      expect(body).toMatchObject({
+        status: 'unavailable',
+        error: "store unavailable, retry later: the store's disk is full: 4096 bytes free, under 1048576",
+      });
       // Where the file lives is for the log, not for an unauthenticated probe.
       expect(answer.body).not.toContain('/data/hookgate.db');
     } finally {

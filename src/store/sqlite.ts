@@ -20,11 +20,11 @@ import {
   mergeActivity,
 } from './activity.ts';
 import { STORE_BACKENDS } from './backends.ts';
-import { StoreNotReadyError } from './not-ready.ts';
 import { claimThroughBudget } from './budget-claim.ts';
 import type { BudgetClaim, BudgetClaimRequest, BudgetStats } from './budget-types.ts';
 import { pageLimit, pageOf } from './cursor.ts';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
+import { StoreNotReadyError } from './not-ready.ts';
 import type { BudgetStatements } from './sqlite-budgets.ts';
 import { bindRows, budgetStatsRows, prepareBudgetStatements, reserveRows, settleUnitRows } from './sqlite-budgets.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
