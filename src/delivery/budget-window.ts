@@ -29,9 +29,15 @@ export interface BudgetWindow {
   readonly nextRoomAt: number | null;
 }
 
+/** When the unit stops counting: `perMs` after its request ended; null while it is in flight. */
+export function unitLeavesAt(unit: BudgetUnit, perMs: number): number | null {
+  return unit.endsAt === null ? null : unit.endsAt + perMs;
+}
+
 /** True while the unit still counts against the window ending at `now`. */
 export function unitCounts(unit: BudgetUnit, perMs: number, now: number): boolean {
-  return unit.endsAt === null || unit.endsAt + perMs > now;
+  const leavesAt = unitLeavesAt(unit, perMs);
+  return leavesAt === null || leavesAt > now;
 }
 
 export function budgetWindow(units: readonly BudgetUnit[], limit: number, perMs: number, now: number): BudgetWindow {
@@ -40,7 +46,8 @@ export function budgetWindow(units: readonly BudgetUnit[], limit: number, perMs:
   for (const unit of units) {
     if (!unitCounts(unit, perMs, now)) continue;
     used++;
-    if (unit.endsAt !== null) leaving.push(unit.endsAt + perMs);
+    const leavesAt = unitLeavesAt(unit, perMs);
+    if (leavesAt !== null) leaving.push(leavesAt);
   }
   const room = Math.max(0, Math.floor(limit) - used);
   if (room > 0) return { used, room, nextRoomAt: null };

@@ -10,6 +10,7 @@ import type { CompiledGroup } from '../pipeline/shape-compile.ts';
 import { planFire } from '../pipeline/shape-fire.ts';
 import type { CompiledConfig, CompiledRoute } from '../pipeline/types.ts';
 import { planJoin } from '../store/groups-decide.ts';
+import { stillCooling } from '../store/groups-rule.ts';
 import type { GroupMember, GroupRecord } from '../store/groups-types.ts';
 import type { PlanEvent } from './event-file.ts';
 import { type RouteResult, replayEvent } from './replay.ts';
@@ -43,6 +44,16 @@ interface OpenGroup {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** One group reaching its time in the simulation: what the group scheduler's `onFired` reports in `serve`, with the time. */
+export interface PlannedGroupFire {
+  readonly route: string;
+  readonly key: string;
+  readonly at: number;
+  /** `cooldown`: the key was still cooling down, so the group did not fire. */
+  readonly result: 'fired' | 'cooldown';
+  readonly members: readonly GroupMember[];
+}
+
 export class ConfigRun {
   /** Per route, the time of each fire. */
   readonly fireTimes = new Map<string, number[]>();
@@ -52,7 +63,11 @@ export class ConfigRun {
   readonly #coolingUntil = new Map<string, number>();
   #groupIds = 0;
 
-  constructor(readonly config: CompiledConfig) {}
+  /** `onGroupFire`: called as each group reaches its time (differential tests compare it with the store). */
+  constructor(
+    readonly config: CompiledConfig,
+    readonly onGroupFire?: (fire: PlannedGroupFire) => void,
+  ) {}
 
   #recordFire(route: string, at: number): void {
     const times = this.fireTimes.get(route);
@@ -73,14 +88,14 @@ export class ConfigRun {
   #cooldown(route: string, key: string, at: number, forMs: number): number | null {
     const slot = `${route}\0${key}`;
     const until = this.#coolingUntil.get(slot);
-    if (until !== undefined && until > at) return until;
+    if (until !== undefined && stillCooling(until, at)) return until;
     this.#coolingUntil.set(slot, at + forMs);
     return null;
   }
 
   #cooling(route: string, key: string, at: number): number | null {
     const until = this.#coolingUntil.get(`${route}\0${key}`);
-    return until !== undefined && until > at ? until : null;
+    return until !== undefined && stillCooling(until, at) ? until : null;
   }
 
   /** Fires every open group due at or before `until`, earliest first (a fire may start a cooldown later events meet). */
@@ -131,6 +146,13 @@ export class ConfigRun {
         this.#recordFire(group.route.name, at);
       }
     }
+    this.onGroupFire?.({
+      route: group.route.name,
+      key: group.key,
+      at,
+      result: heldUntil === null ? 'fired' : 'cooldown',
+      members: group.members.map((m) => m.member),
+    });
     for (const { outcome } of group.members) {
       if (result) outcome.routes.set(group.route.name, result);
       else outcome.reasons.set(group.route.name, `its group (key "${group.key}") fired while cooling down, until ${iso(heldUntil ?? at)}`);

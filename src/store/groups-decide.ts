@@ -1,10 +1,11 @@
 /**
  * The rules of grouping, shared by both store backends. Joining an open group is one conditional
- * UPDATE (groups-sql.ts, `joinOpen`): count + 1, lastAt = max(lastAt, at), and the group fires at
- * min(lastAt + wait, firstAt + maxWait), or at once (and takes no more) when it holds `max`
- * events; only a group whose time has not come yet (firesAt > at) takes the event. Otherwise the
- * event opens a new group, as planned here.
+ * UPDATE (groups-sql.ts, `joinOpen`) printed from JOIN_RULE (groups-rule.ts): count + 1, lastAt =
+ * max(lastAt, at), and the group fires at min(lastAt + wait, firstAt + maxWait), or at once (and
+ * takes no more) when it holds `max` events; only a group whose time has not come yet
+ * (firesAt > at) takes the event. Otherwise the event opens a new group, as planned here.
  */
+import { holds, JOIN_RULE, type RuleRow, ruleValue } from './groups-rule.ts';
 import type { GroupJoin } from './groups-types.ts';
 
 export interface OpenPlan {
@@ -34,7 +35,7 @@ export interface JoinPlan {
   readonly status: 'open' | 'closed';
 }
 
-/** The same rules as the store's conditional join, for a simulation that holds its groups in memory (`hookgate plan`). */
+/** The store's conditional join (the same JOIN_RULE, evaluated), for a simulation that holds its groups in memory (`hookgate plan`). */
 export function planJoin(
   open: {
     readonly count: number;
@@ -46,20 +47,27 @@ export function planJoin(
   at: number,
   join: Pick<GroupJoin, 'waitMs' | 'maxWaitMs' | 'max'>,
 ): JoinPlan {
-  if (open !== null && open.status === 'open' && open.firesAt > at) {
-    const count = open.count + 1;
-    const lastAt = Math.max(open.lastAt, at);
-    if (count >= join.max)
-      return { closeOpen: false, opens: false, count, lastAt, firesAt: at, deadlineAt: open.deadlineAt, status: 'closed' };
-    return {
-      closeOpen: false,
-      opens: false,
-      count,
-      lastAt,
-      firesAt: Math.min(lastAt + join.waitMs, open.deadlineAt),
-      deadlineAt: open.deadlineAt,
-      status: 'open',
+  if (open !== null) {
+    const row: RuleRow = {
+      status: open.status,
+      count: open.count,
+      last_at: open.lastAt,
+      fires_at: open.firesAt,
+      deadline_at: open.deadlineAt,
     };
+    const params = { at, waitMs: join.waitMs, max: join.max };
+    if (holds(JOIN_RULE.takes, row, params)) {
+      const full = holds([JOIN_RULE.fills], row, params);
+      return {
+        closeOpen: false,
+        opens: false,
+        count: ruleValue(JOIN_RULE.count, row, params),
+        lastAt: ruleValue(JOIN_RULE.lastAt, row, params),
+        firesAt: ruleValue(full ? JOIN_RULE.firesAtFull : JOIN_RULE.firesAt, row, params),
+        deadlineAt: open.deadlineAt,
+        status: full ? 'closed' : 'open',
+      };
+    }
   }
   const opened = planOpen(at, join);
   return { closeOpen: open !== null, opens: true, count: 1, lastAt: at, ...opened };

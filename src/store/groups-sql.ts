@@ -3,32 +3,41 @@
  * PostgreSQL gets them through positional() (postgres-params.ts). Where the dialects differ (row
  * locks, SKIP LOCKED), the PostgreSQL form is given beside.
  */
+import { COOLDOWN_RULE, conditionSql, type Dialect, exprSql, JOIN_RULE, negate } from './groups-rule.ts';
 import type { GroupRecord, GroupStatus } from './groups-types.ts';
 
 /**
  * The join, in one statement: the open group of the key takes the event when its time has not
- * come yet. Every right-hand side reads the row as it was before the update.
+ * come yet. Every right-hand side reads the row as it was before the update. The conditions and
+ * values are JOIN_RULE's, the ones `hookgate plan` evaluates in memory.
  */
-function joinOpen(max: string, min: string): string {
+function joinOpen(dialect: Dialect): string {
+  const o = { dialect };
   // Two cases, so that the common one leaves `status` alone: an UPDATE that sets an indexed (or
   // index-filtering) column rewrites those index entries even when the value does not change.
   return `
     UPDATE route_groups SET
-      count = count + 1,
-      last_at = ${max}(last_at, @at),
-      fires_at = ${min}(${max}(last_at, @at) + @waitMs, deadline_at),
+      count = ${exprSql(JOIN_RULE.count, o)},
+      last_at = ${exprSql(JOIN_RULE.lastAt, o)},
+      fires_at = ${exprSql(JOIN_RULE.firesAt, o)},
       prior_event_id = last_event_id,
       last_event_id = @lastEventId
-    WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at AND count + 1 < @max
+    WHERE route = @route AND key = @key AND ${conditionSql([...JOIN_RULE.takes, negate(JOIN_RULE.fills)], o)}
     RETURNING id, count, fires_at, prior_event_id`;
 }
 
 /** The join of the event that fills the group to `max`: it fires at once and takes no more. */
-const JOIN_FILLING = `
-    UPDATE route_groups SET count = count + 1, last_at = CASE WHEN last_at > @at THEN last_at ELSE @at END, fires_at = @at, status = 'closed',
+function joinFilling(dialect: Dialect): string {
+  const o = { dialect };
+  return `
+    UPDATE route_groups SET count = ${exprSql(JOIN_RULE.count, o)}, last_at = ${exprSql(JOIN_RULE.lastAt, o)}, fires_at = ${exprSql(JOIN_RULE.firesAtFull, o)}, status = 'closed',
       prior_event_id = last_event_id, last_event_id = @lastEventId
-    WHERE route = @route AND key = @key AND status = 'open' AND fires_at > @at AND count + 1 >= @max
+    WHERE route = @route AND key = @key AND ${conditionSql([...JOIN_RULE.takes, JOIN_RULE.fills], o)}
     RETURNING id, count, fires_at, prior_event_id`;
+}
+
+/** The upsert's conflict clause reads the stored row: its window must have ended. Same printed form on both dialects. */
+const COOLDOWN_ENDED = conditionSql([negate(COOLDOWN_RULE.cooling)], { dialect: 'sqlite', table: 'route_cooldowns' });
 
 const NOT_FIRED = `status IN ('open', 'closed', 'firing')`;
 const DUE = `${NOT_FIRED} AND fires_at <= @now AND (status <> 'firing' OR lease_expires_at <= @now)`;
@@ -37,9 +46,10 @@ export const GROUP_SQL = {
   cooldownUntil: `SELECT until FROM route_cooldowns WHERE route = @route AND key = @key`,
   openGroup: `SELECT id, fires_at FROM route_groups WHERE route = @route AND key = @key AND status = 'open'`,
   closeGroup: `UPDATE route_groups SET status = 'closed' WHERE id = @id AND status = 'open'`,
-  joinOpenSqlite: joinOpen('MAX', 'MIN'),
-  joinOpenPostgres: joinOpen('GREATEST', 'LEAST'),
-  joinFilling: JOIN_FILLING,
+  joinOpenSqlite: joinOpen('sqlite'),
+  joinOpenPostgres: joinOpen('postgres'),
+  joinFillingSqlite: joinFilling('sqlite'),
+  joinFillingPostgres: joinFilling('postgres'),
   insertGroup: `
     INSERT INTO route_groups (id, route, key, provider, status, count, first_at, last_at, fires_at, deadline_at, last_event_id)
     VALUES (@id, @route, @key, @provider, @status, 1, @at, @at, @firesAt, @deadlineAt, @lastEventId)
@@ -50,7 +60,7 @@ export const GROUP_SQL = {
   /** Takes the window when the key is not cooling down at @at; returns a row only then. */
   takeCooldown: `
     INSERT INTO route_cooldowns (route, key, until) VALUES (@route, @key, @until)
-    ON CONFLICT (route, key) DO UPDATE SET until = excluded.until WHERE route_cooldowns.until <= @at
+    ON CONFLICT (route, key) DO UPDATE SET until = excluded.until WHERE ${COOLDOWN_ENDED}
     RETURNING until`,
   claimSqlite: `
     UPDATE route_groups SET status = 'firing', lease_owner = @owner, lease_expires_at = @leaseExpiresAt

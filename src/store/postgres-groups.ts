@@ -6,6 +6,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { planOpen } from './groups-decide.ts';
+import { stillCooling } from './groups-rule.ts';
 import { GROUP_SQL, type GroupRow, type ShapeRow, toGroup } from './groups-sql.ts';
 import type {
   CooldownGate,
@@ -146,7 +147,7 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
   const base = { eventId: event.id, route: join.route };
   if (join.cooldownMs !== null) {
     const cooling = (await rows<{ until: number }>(client, GROUP_SQL.cooldownUntil, { route: join.route, key: join.key }))[0];
-    if (cooling && cooling.until > at) {
+    if (cooling && stillCooling(cooling.until, at)) {
       await changed(client, GROUP_SQL.insertShape, {
         ...base,
         outcome: 'cooldown',
@@ -165,7 +166,7 @@ async function joinRows(client: PoolClient, event: ShapedEvent, join: GroupJoin)
     type Joined = { id: string; count: number; fires_at: number; prior_event_id: string | null };
     const joined =
       (await rows<Joined>(client, GROUP_SQL.joinOpenPostgres, { ...keyed, max: join.max, waitMs: join.waitMs }))[0] ??
-      (await rows<Joined>(client, GROUP_SQL.joinFilling, { ...keyed, max: join.max }))[0];
+      (await rows<Joined>(client, GROUP_SQL.joinFillingPostgres, { ...keyed, max: join.max }))[0];
     if (joined) {
       await changed(client, GROUP_SQL.insertShape, {
         ...base,

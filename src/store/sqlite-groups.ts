@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { planOpen } from './groups-decide.ts';
+import { stillCooling } from './groups-rule.ts';
 import { GROUP_SQL, type GroupRow, type MemberRow, type ShapeRow, toGroup } from './groups-sql.ts';
 import type {
   CooldownGate,
@@ -161,7 +162,7 @@ function joinRows(q: Prepared, event: ShapedEvent, join: GroupJoin): ShapeOutcom
   const base = { eventId: event.id, route: join.route };
   if (join.cooldownMs !== null) {
     const cooling = q.cooldownUntil.get({ route: join.route, key: join.key }) as { until: number } | undefined;
-    if (cooling && cooling.until > at) {
+    if (cooling && stillCooling(cooling.until, at)) {
       q.insertShape.run({ ...base, outcome: 'cooldown', groupId: null, position: null, until: cooling.until, prevEventId: null });
       return { route: join.route, outcome: 'cooldown', until: cooling.until };
     }
@@ -170,7 +171,7 @@ function joinRows(q: Prepared, event: ShapedEvent, join: GroupJoin): ShapeOutcom
   type Joined = { id: string; count: number; fires_at: number; prior_event_id: string | null } | undefined;
   const joined =
     (q.joinOpenSqlite.get({ ...keyed, max: join.max, waitMs: join.waitMs }) as Joined) ??
-    (q.joinFilling.get({ ...keyed, max: join.max }) as Joined);
+    (q.joinFillingSqlite.get({ ...keyed, max: join.max }) as Joined);
   let groupId: string;
   let count: number;
   let firesAt: number;
