@@ -45,6 +45,16 @@ import type { DeliveryWithAttempts } from './postgres-writes.ts';
 import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './postgres-writes.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
+import {
+  mergeTargetHealth,
+  TARGET_LAST_DELIVERED_SQL,
+  TARGET_LAST_FAILURE_SQL,
+  TARGET_WAITS_SQL,
+  type TargetLastDeliveredRow,
+  type TargetLastFailureRow,
+  type TargetWaitsRow,
+  targetHealthParams,
+} from './target-health.ts';
 import type {
   ActivityBucket,
   ActivityQuery,
@@ -64,6 +74,8 @@ import type {
   Store,
   StoreCapabilities,
   StoredEvent,
+  TargetHealthQuery,
+  TargetHealthStats,
   TargetPause,
   TargetQueueStats,
   Transition,
@@ -317,6 +329,19 @@ export class PostgresStore implements Store {
         oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
       };
     });
+  }
+
+  async targetHealth(query: TargetHealthQuery): Promise<TargetHealthStats[]> {
+    const params = targetHealthParams(query);
+    const waits = positional(TARGET_WAITS_SQL, params);
+    const failures = positional(TARGET_LAST_FAILURE_SQL, params);
+    const delivered = positional(TARGET_LAST_DELIVERED_SQL, params);
+    const [waitRows, failureRows, deliveredRows] = await Promise.all([
+      this.rows<TargetWaitsRow>(waits.text, waits.values),
+      this.rows<TargetLastFailureRow>(failures.text, failures.values),
+      this.rows<TargetLastDeliveredRow>(delivered.text, delivered.values),
+    ]);
+    return mergeTargetHealth(waitRows, failureRows, deliveredRows);
   }
 
   async activity(query: ActivityQuery): Promise<ActivityBucket[]> {

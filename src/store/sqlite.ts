@@ -38,6 +38,16 @@ import { prepareStatements } from './sqlite-statements.ts';
 import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
 import type { DeliveryWithAttempts } from './sqlite-writes.ts';
 import { claimRows, completeAttemptRows, insertEventRows, purgeDeadRows, readDelivery, readEvent, recoverRows } from './sqlite-writes.ts';
+import {
+  mergeTargetHealth,
+  TARGET_LAST_DELIVERED_SQL,
+  TARGET_LAST_FAILURE_SQL,
+  TARGET_WAITS_SQL,
+  type TargetLastDeliveredRow,
+  type TargetLastFailureRow,
+  type TargetWaitsRow,
+  targetHealthParams,
+} from './target-health.ts';
 import type {
   ActivityBucket,
   ActivityQuery,
@@ -56,6 +66,8 @@ import type {
   Store,
   StoreCapabilities,
   StoredEvent,
+  TargetHealthQuery,
+  TargetHealthStats,
   TargetPause,
   TargetQueueStats,
   Transition,
@@ -346,6 +358,15 @@ export class SqliteStore implements Store {
         oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
       };
     });
+  }
+
+  async targetHealth(query: TargetHealthQuery): Promise<TargetHealthStats[]> {
+    const params = targetHealthParams(query);
+    // Each statement names only the parameters it uses (better-sqlite3 refuses extra ones).
+    const waits = this.filteredStatement<TargetWaitsRow>(TARGET_WAITS_SQL).all({ now: params.now });
+    const failures = this.filteredStatement<TargetLastFailureRow>(TARGET_LAST_FAILURE_SQL).all({});
+    const delivered = this.filteredStatement<TargetLastDeliveredRow>(TARGET_LAST_DELIVERED_SQL).all({ since: params.since });
+    return mergeTargetHealth(waits, failures, delivered);
   }
 
   async activity(query: ActivityQuery): Promise<ActivityBucket[]> {
