@@ -77,11 +77,12 @@ function TargetCard({ t, onResumed }) {
       <div><dt>In flight</dt><dd>${q.in_flight}</dd></div>
       <div><dt>Dead</dt><dd>${q.dead > 0 ? html`<a href="#/dead" aria-label=${`${q.dead} dead letters of ${t.target}`}>${q.dead}</a>` : 0}</dd></div>
       <div><dt>Oldest waiting</dt><dd>${q.oldest_pending_age_ms === null ? '—' : duration(q.oldest_pending_age_ms)}</dd></div>
-      <div><dt>Last delivered</dt><dd>${t.last_delivered_at ? ago(t.last_delivered_at) : 'not in the past hour'}</dd></div>
     </dl>
     ${
       t.failing
-        ? html`<p class="reason">${`Last failure: ${failureText(t.failing.last_attempt)}; ${plural(t.failing.deliveries, 'delivery', 'deliveries')} waiting to retry.`}</p>`
+        ? html`<p class="reason">${`Last failure: ${failureText(t.failing.last_attempt)}; ${plural(t.failing.deliveries, 'delivery', 'deliveries')} waiting to retry.`}${
+            t.failing.last_delivered_at ? ` Delivered again ${ago(t.failing.last_delivered_at)}.` : ''
+          }</p>`
         : null
     }
     ${t.rate_limited ? html`<${RateLimits} r=${t.rate_limited} />` : null}

@@ -71,7 +71,6 @@ describe('GET /admin/targets', () => {
       reason: null,
       queue: { pending: 0, in_flight: 0, dead: 0, due: 0, oldest_pending_age_ms: null },
       failing: null,
-      last_delivered_at: null,
       rate_limited: null,
     });
     expect(all.triage?.kind).toBe('routine');
@@ -88,7 +87,11 @@ describe('GET /admin/targets', () => {
     expect(billing).toMatchObject({
       health: 'failing',
       queue: { pending: 1, due: 0 },
-      failing: { deliveries: 1, last_attempt: { at: new Date(NOW - 20 * SECOND).toISOString(), status_code: 500, error: null } },
+      failing: {
+        deliveries: 1,
+        last_attempt: { at: new Date(NOW - 20 * SECOND).toISOString(), status_code: 500, error: null },
+        last_delivered_at: null,
+      },
       rate_limited: null,
     });
   });
@@ -102,7 +105,10 @@ describe('GET /admin/targets', () => {
     );
     await attempted('billing', NOW - 10 * SECOND, {}, { status: 'delivered' });
     const { billing } = await targets();
-    expect(billing).toMatchObject({ health: 'recovering', last_delivered_at: new Date(NOW - 10 * SECOND + 5).toISOString() });
+    expect(billing).toMatchObject({
+      health: 'recovering',
+      failing: { deliveries: 1, last_delivered_at: new Date(NOW - 10 * SECOND + 5).toISOString() },
+    });
     expect(billing?.failing?.last_attempt?.error).toBe('timeout: 5s');
   });
 

@@ -15,7 +15,7 @@ import type { Store, TargetHealthStats, TargetPause, TargetQueueStats } from '..
 import { isoTime } from './admin-views.ts';
 import { sendError } from './reply.ts';
 
-/** How far back the listing looks for a target's last delivery. */
+/** How far back (by creation) the listing looks for a failing target's last delivery. */
 export const DELIVERED_WINDOW_MS = 3_600_000;
 
 export interface RateLimitedView {
@@ -50,13 +50,15 @@ export interface TargetView {
     readonly due: number;
     readonly oldest_pending_age_ms: number | null;
   };
-  /** Waiting deliveries whose last attempt failed, and the newest failure; null when none. */
+  /**
+   * Waiting deliveries whose last attempt failed, the newest failure, and the last delivery (of
+   * those created in the past hour) that reached the target anyway; null when none failed.
+   */
   readonly failing: {
     readonly deliveries: number;
     readonly last_attempt: { readonly at: string; readonly status_code: number | null; readonly error: string | null } | null;
+    readonly last_delivered_at: string | null;
   } | null;
-  /** The last delivery that reached the target in the past hour. */
-  readonly last_delivered_at: string | null;
   /** Why deliveries wait for a rate limit right now; null when none does. */
   readonly rate_limited: RateLimitedView | null;
 }
@@ -121,8 +123,8 @@ function targetView(name: string, facts: TargetFacts): TargetView {
               health.lastFailure === null
                 ? null
                 : { at: isoTime(health.lastFailure.at), status_code: health.lastFailure.statusCode, error: health.lastFailure.error },
+            last_delivered_at: health.lastDeliveredAt === null ? null : isoTime(health.lastDeliveredAt),
           },
-    last_delivered_at: health?.lastDeliveredAt == null ? null : isoTime(health.lastDeliveredAt),
     rate_limited: rateLimited,
   };
 }

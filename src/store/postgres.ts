@@ -46,14 +46,12 @@ import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './post
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
 import {
+  anyFailing,
   mergeTargetHealth,
   TARGET_LAST_DELIVERED_SQL,
-  TARGET_LAST_FAILURE_SQL,
   TARGET_WAITS_SQL,
   type TargetLastDeliveredRow,
-  type TargetLastFailureRow,
   type TargetWaitsRow,
-  targetHealthParams,
 } from './target-health.ts';
 import type {
   ActivityBucket,
@@ -332,16 +330,11 @@ export class PostgresStore implements Store {
   }
 
   async targetHealth(query: TargetHealthQuery): Promise<TargetHealthStats[]> {
-    const params = targetHealthParams(query);
-    const waits = positional(TARGET_WAITS_SQL, params);
-    const failures = positional(TARGET_LAST_FAILURE_SQL, params);
-    const delivered = positional(TARGET_LAST_DELIVERED_SQL, params);
-    const [waitRows, failureRows, deliveredRows] = await Promise.all([
-      this.rows<TargetWaitsRow>(waits.text, waits.values),
-      this.rows<TargetLastFailureRow>(failures.text, failures.values),
-      this.rows<TargetLastDeliveredRow>(delivered.text, delivered.values),
-    ]);
-    return mergeTargetHealth(waitRows, failureRows, deliveredRows);
+    const waits = positional(TARGET_WAITS_SQL, { now: query.now });
+    const waitRows = await this.rows<TargetWaitsRow>(waits.text, waits.values);
+    if (!anyFailing(waitRows)) return mergeTargetHealth(waitRows, []);
+    const delivered = positional(TARGET_LAST_DELIVERED_SQL, { since: query.deliveredSince });
+    return mergeTargetHealth(waitRows, await this.rows<TargetLastDeliveredRow>(delivered.text, delivered.values));
   }
 
   async activity(query: ActivityQuery): Promise<ActivityBucket[]> {

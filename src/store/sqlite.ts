@@ -39,14 +39,12 @@ import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
 import type { DeliveryWithAttempts } from './sqlite-writes.ts';
 import { claimRows, completeAttemptRows, insertEventRows, purgeDeadRows, readDelivery, readEvent, recoverRows } from './sqlite-writes.ts';
 import {
+  anyFailing,
   mergeTargetHealth,
   TARGET_LAST_DELIVERED_SQL,
-  TARGET_LAST_FAILURE_SQL,
   TARGET_WAITS_SQL,
   type TargetLastDeliveredRow,
-  type TargetLastFailureRow,
   type TargetWaitsRow,
-  targetHealthParams,
 } from './target-health.ts';
 import type {
   ActivityBucket,
@@ -361,12 +359,11 @@ export class SqliteStore implements Store {
   }
 
   async targetHealth(query: TargetHealthQuery): Promise<TargetHealthStats[]> {
-    const params = targetHealthParams(query);
-    // Each statement names only the parameters it uses (better-sqlite3 refuses extra ones).
-    const waits = this.filteredStatement<TargetWaitsRow>(TARGET_WAITS_SQL).all({ now: params.now });
-    const failures = this.filteredStatement<TargetLastFailureRow>(TARGET_LAST_FAILURE_SQL).all({});
-    const delivered = this.filteredStatement<TargetLastDeliveredRow>(TARGET_LAST_DELIVERED_SQL).all({ since: params.since });
-    return mergeTargetHealth(waits, failures, delivered);
+    const waits = this.filteredStatement<TargetWaitsRow>(TARGET_WAITS_SQL).all({ now: query.now });
+    const delivered = anyFailing(waits)
+      ? this.filteredStatement<TargetLastDeliveredRow>(TARGET_LAST_DELIVERED_SQL).all({ since: query.deliveredSince })
+      : [];
+    return mergeTargetHealth(waits, delivered);
   }
 
   async activity(query: ActivityQuery): Promise<ActivityBucket[]> {

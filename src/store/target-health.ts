@@ -1,7 +1,8 @@
 /**
  * What a target's waiting deliveries say about it, for the Targets view: how many wait after a
  * failed attempt and the newest of those failures, how many wait for the time a 429 named, how
- * many a budget holds, how many are due but not yet claimed, and the last delivery in a window.
+ * many a budget holds, how many are due but not yet claimed; and, for a target with failures,
+ * its last delivery in a window (has it come back since?).
  * Written once with @named parameters for both backends (PostgreSQL gets them positional).
  *
  * Cheap on purpose: the waiting deliveries are read through the pending and in-flight indexes
@@ -10,40 +11,48 @@
  * that left the delivery pending. A replayed delivery's last attempt is a success or a dead end,
  * so a replay does not look like a failure.
  */
-import type { TargetHealthQuery, TargetHealthStats } from './types.ts';
+import type { TargetHealthStats } from './types.ts';
 
-/** Per target with pending or in-flight deliveries: the counts and the latest times. */
-export const TARGET_WAITS_SQL = `
-  SELECT d.target AS target,
-    SUM(CASE WHEN d.status = 'pending' AND d.next_attempt_at <= @now THEN 1 ELSE 0 END) AS due,
-    SUM(CASE WHEN a.outcome = 'retry' AND COALESCE(a.status_code, 0) <> 429 THEN 1 ELSE 0 END) AS failed,
-    SUM(CASE WHEN d.status = 'pending' AND a.outcome = 'retry' AND a.status_code = 429 AND d.next_attempt_at > @now
-      THEN 1 ELSE 0 END) AS throttled,
-    MAX(CASE WHEN d.status = 'pending' AND a.outcome = 'retry' AND a.status_code = 429 AND d.next_attempt_at > @now
-      THEN d.next_attempt_at END) AS throttled_until,
-    SUM(CASE WHEN d.status = 'pending' AND d.held_by IS NOT NULL AND d.held_until = d.next_attempt_at
-      AND d.next_attempt_at > @now THEN 1 ELSE 0 END) AS held,
-    MAX(CASE WHEN d.status = 'pending' AND d.held_by IS NOT NULL AND d.held_until = d.next_attempt_at
-      AND d.next_attempt_at > @now THEN d.held_until END) AS held_until
+/**
+ * A waiting delivery with its last attempt. Pending and in-flight rows are read apart so that each
+ * half uses its partial index (an IN over both statuses would not).
+ */
+const WAITING = (status: 'pending' | 'in_flight') => `
+  SELECT d.id AS id, d.target AS target, d.status AS status, d.next_attempt_at AS next_attempt_at,
+    d.held_by AS held_by, d.held_until AS held_until, a.started_at AS started_at, a.status_code AS status_code,
+    a.error AS error,
+    CASE WHEN a.outcome = 'retry' AND COALESCE(a.status_code, 0) <> 429 THEN 1 ELSE 0 END AS failed,
+    CASE WHEN a.outcome = 'retry' AND a.status_code = 429 THEN 1 ELSE 0 END AS limited
   FROM deliveries d
   LEFT JOIN attempts a ON a.delivery_id = d.id AND a.number = d.attempt_count
-  WHERE d.status IN ('pending', 'in_flight')
-  GROUP BY d.target`;
+  WHERE d.status = '${status}'`;
 
-/** Per target: the newest failed attempt among its waiting deliveries. */
-export const TARGET_LAST_FAILURE_SQL = `
-  SELECT target, started_at, status_code, error FROM (
-    SELECT d.target AS target, a.started_at AS started_at, a.status_code AS status_code, a.error AS error,
-      ROW_NUMBER() OVER (PARTITION BY d.target ORDER BY a.started_at DESC, d.id DESC) AS recency
-    FROM deliveries d
-    JOIN attempts a ON a.delivery_id = d.id AND a.number = d.attempt_count
-    WHERE d.status IN ('pending', 'in_flight') AND a.outcome = 'retry' AND COALESCE(a.status_code, 0) <> 429) latest
-  WHERE recency = 1`;
+/** Per target with pending or in-flight deliveries: the counts, the latest times, the newest failure. */
+export const TARGET_WAITS_SQL = `
+  SELECT target,
+    SUM(CASE WHEN status = 'pending' AND next_attempt_at <= @now THEN 1 ELSE 0 END) AS due,
+    SUM(failed) AS failed,
+    SUM(CASE WHEN status = 'pending' AND limited = 1 AND next_attempt_at > @now THEN 1 ELSE 0 END) AS throttled,
+    MAX(CASE WHEN status = 'pending' AND limited = 1 AND next_attempt_at > @now THEN next_attempt_at END) AS throttled_until,
+    SUM(CASE WHEN status = 'pending' AND held_by IS NOT NULL AND held_until = next_attempt_at AND next_attempt_at > @now
+      THEN 1 ELSE 0 END) AS held,
+    MAX(CASE WHEN status = 'pending' AND held_by IS NOT NULL AND held_until = next_attempt_at AND next_attempt_at > @now
+      THEN held_until END) AS held_until,
+    MAX(CASE WHEN failed = 1 AND recency = 1 THEN started_at END) AS failed_at,
+    MAX(CASE WHEN failed = 1 AND recency = 1 THEN status_code END) AS failed_status,
+    MAX(CASE WHEN failed = 1 AND recency = 1 THEN error END) AS failed_error
+  FROM (
+    SELECT w.*, ROW_NUMBER() OVER (PARTITION BY w.target, w.failed ORDER BY w.started_at DESC, w.id DESC) AS recency
+    FROM (${WAITING('pending')} UNION ALL ${WAITING('in_flight')}) w) ranked
+  GROUP BY target`;
 
-/** Per target: when a delivery last reached it, within the window (the settled-at index bounds it). */
+/**
+ * Per target: when a delivery created since @since last reached it. Read through the creation-time
+ * index (a delivery's settling time has none), and only when some target is failing.
+ */
 export const TARGET_LAST_DELIVERED_SQL = `
   SELECT target, MAX(updated_at) AS at FROM deliveries
-  WHERE status = 'delivered' AND updated_at >= @since
+  WHERE created_at >= @since AND status = 'delivered'
   GROUP BY target`;
 
 /** PostgreSQL answers bigint counts and sums as strings; SQLite as numbers. */
@@ -57,13 +66,9 @@ export interface TargetWaitsRow {
   readonly throttled_until: Num | null;
   readonly held: Num | null;
   readonly held_until: Num | null;
-}
-
-export interface TargetLastFailureRow {
-  readonly target: string;
-  readonly started_at: Num;
-  readonly status_code: Num | null;
-  readonly error: string | null;
+  readonly failed_at: Num | null;
+  readonly failed_status: Num | null;
+  readonly failed_error: string | null;
 }
 
 export interface TargetLastDeliveredRow {
@@ -71,53 +76,31 @@ export interface TargetLastDeliveredRow {
   readonly at: Num;
 }
 
-export function targetHealthParams(query: TargetHealthQuery): { now: number; since: number } {
-  return { now: query.now, since: query.deliveredSince };
-}
-
 const count = (value: Num | null): number => (value === null ? 0 : Number(value));
 const time = (value: Num | null): number | null => (value === null ? null : Number(value));
 
-/** The three row sets merged into one entry per target, sorted by name. */
-export function mergeTargetHealth(
-  waits: readonly TargetWaitsRow[],
-  failures: readonly TargetLastFailureRow[],
-  delivered: readonly TargetLastDeliveredRow[],
-): TargetHealthStats[] {
-  const byTarget = new Map<string, TargetHealthStats>();
-  const entry = (target: string): TargetHealthStats => {
-    let found = byTarget.get(target);
-    if (!found) {
-      found = {
-        target,
-        due: 0,
-        failed: 0,
-        lastFailure: null,
-        throttled: 0,
-        throttledUntil: null,
-        held: 0,
-        heldUntil: null,
-        lastDeliveredAt: null,
+/** One entry per target with waiting deliveries, sorted by name; lastDeliveredAt only for failing ones. */
+export function mergeTargetHealth(waits: readonly TargetWaitsRow[], delivered: readonly TargetLastDeliveredRow[]): TargetHealthStats[] {
+  const lastDelivered = new Map(delivered.map((d) => [d.target, Number(d.at)]));
+  return waits
+    .map(function toStats(w): TargetHealthStats {
+      const failed = count(w.failed);
+      return {
+        target: w.target,
+        due: count(w.due),
+        failed,
+        lastFailure: w.failed_at === null ? null : { at: Number(w.failed_at), statusCode: time(w.failed_status), error: w.failed_error },
+        throttled: count(w.throttled),
+        throttledUntil: time(w.throttled_until),
+        held: count(w.held),
+        heldUntil: time(w.held_until),
+        lastDeliveredAt: failed > 0 ? (lastDelivered.get(w.target) ?? null) : null,
       };
-      byTarget.set(target, found);
-    }
-    return found;
-  };
-  for (const w of waits) {
-    byTarget.set(w.target, {
-      ...entry(w.target),
-      due: count(w.due),
-      failed: count(w.failed),
-      throttled: count(w.throttled),
-      throttledUntil: time(w.throttled_until),
-      held: count(w.held),
-      heldUntil: time(w.held_until),
-    });
-  }
-  for (const f of failures) {
-    const lastFailure = { at: Number(f.started_at), statusCode: f.status_code === null ? null : Number(f.status_code), error: f.error };
-    byTarget.set(f.target, { ...entry(f.target), lastFailure });
-  }
-  for (const d of delivered) byTarget.set(d.target, { ...entry(d.target), lastDeliveredAt: Number(d.at) });
-  return [...byTarget.values()].sort((x, y) => (x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
+    })
+    .sort((x, y) => (x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
+}
+
+/** The last-delivered query is only worth its range scan when some target is failing. */
+export function anyFailing(waits: readonly TargetWaitsRow[]): boolean {
+  return waits.some((w) => count(w.failed) > 0);
 }

@@ -211,14 +211,11 @@ export interface TargetQueueStats {
 
 export interface TargetHealthQuery {
   readonly now: number;
-  /** The window for lastDeliveredAt: deliveries settled before this are not looked at. */
+  /** The window for lastDeliveredAt: deliveries created before this are not looked at. */
   readonly deliveredSince: number;
 }
 
-/**
- * What a target's waiting (pending and in-flight) deliveries say about it. A target with none and
- * no delivery in the window is absent.
- */
+/** What a target's waiting (pending and in-flight) deliveries say about it; a target with none is absent. */
 export interface TargetHealthStats {
   readonly target: string;
   /** Pending deliveries due at `now` that no worker has claimed yet. */
@@ -234,7 +231,10 @@ export interface TargetHealthStats {
   /** Pending deliveries a budget holds back, and the latest time it holds one until. */
   readonly held: number;
   readonly heldUntil: number | null;
-  /** When a delivery last reached the target, if one did since `deliveredSince`. */
+  /**
+   * Only when `failed` > 0 (has it come back since?): when a delivery created since
+   * `deliveredSince` last reached the target; else null.
+   */
   readonly lastDeliveredAt: number | null;
 }
 
