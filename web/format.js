@@ -99,3 +99,22 @@ export function budgetHold(delivery) {
   if (!delivery.held || statusWord(delivery) !== 'pending') return null;
   return { budget: delivery.held.budget, until: delivery.held.until };
 }
+
+/** A target's health (GET /admin/targets), most pressing first: the word shown, the badge's colour. */
+const TARGET_HEALTH = {
+  paused: ['paused', 'dead'],
+  half_open: ['half open', 'pending'],
+  failing: ['failing', 'dead'],
+  rate_limited: ['rate limited', 'held'],
+  recovering: ['recovering', 'pending'],
+  backlog: ['backlog', 'pending'],
+  dead_letters: ['dead letters', 'dead'],
+  ok: ['ok', 'delivered'],
+};
+export const TARGET_HEALTH_ORDER = Object.keys(TARGET_HEALTH);
+
+/** A word this page does not know is shown as is. */
+export function targetHealthWord(health) {
+  const found = TARGET_HEALTH[health];
+  return found ? { word: found[0], cls: found[1] } : { word: health, cls: '' };
+}

@@ -1,13 +1,12 @@
 /**
- * The admin API, mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set:
- * list and inspect events and deliveries, replay one delivery or a filtered set. JSON in and
- * out, snake_case fields, ISO times. A replay re-queues the stored body with the same
- * Idempotency-Key and wakes this process's worker.
+ * The admin API, mounted under /admin only when HOOKGATE_ADMIN_TOKEN is set: list and inspect
+ * events and deliveries, replay one delivery or a filtered set, see each target's health and
+ * resume a paused one. JSON in and out, snake_case fields, ISO times. A replay re-queues the
+ * stored body with the same Idempotency-Key and wakes this process's worker.
  */
 
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { budgetViews } from '../delivery/budget-view.ts';
-import { pauseState } from '../delivery/circuit-breaker.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CompiledBudget, CompiledConfig } from '../pipeline/types.ts';
 import { CursorError } from '../store/cursor.ts';
@@ -16,6 +15,7 @@ import { createAdminAuth } from './admin-auth.ts';
 import { eventShapeView, openGroupView } from './admin-groups.ts';
 import { bulkReplayFrom, deliveryFilterFrom, eventFilterFrom, ParamError, readQuery } from './admin-params.ts';
 import { mountReroute } from './admin-reroute.ts';
+import { mountTargets } from './admin-targets.ts';
 import { deliveryDetailView, deliverySummaryView, eventDetailView, eventSummaryView } from './admin-views.ts';
 import { createInspectorPage, type InspectorFiles } from './inspector.ts';
 import { createInspectorApi } from './inspector-api.ts';
@@ -120,29 +120,13 @@ export function createAdminRouter(options: AdminOptions): Router {
     res.json({ items: budgetViews(budgets, await store.budgetStats(budgets, now())) });
   });
 
-  router.get('/targets', async function listPausedTargets(_req: Request, res: Response) {
-    const at = now();
-    const pauses = await store.targetPauses();
-    res.json({
-      items: pauses.map((p) => ({
-        target: p.target,
-        state: pauseState(p, at),
-        paused_until: p.until === null ? null : new Date(p.until).toISOString(),
-        since: new Date(p.since).toISOString(),
-        reason: p.reason,
-      })),
-    });
-  });
-
-  router.post('/targets/:name/resume', async function resumeTarget(req: Request, res: Response) {
-    const name = String(req.params.name);
-    if (!(await store.resumeTarget(name))) {
-      sendError(res, 'NOT_FOUND', `target "${name}" is not paused`);
-      return;
-    }
-    logger.info({ target: name }, 'target resumed (admin API)');
-    options.notifyWorker();
-    res.json({ resumed: name });
+  mountTargets(router, {
+    store,
+    logger,
+    notifyWorker: options.notifyWorker,
+    now,
+    targets: () => options.config?.().targets ?? new Map(),
+    budgets: () => options.budgets?.() ?? [...(options.config?.().budgets?.values() ?? [])],
   });
 
   // Text, not express.json(): the body is parsed here whatever its Content-Type, and a malformed

@@ -3,6 +3,7 @@
  * loads them: plain ES modules without imports. Typed here by the shape the page relies on.
  */
 import { describe, expect, it } from 'vitest';
+import { TARGET_HEALTH } from '../delivery/target-health.ts';
 import { WEB_DIR } from './inspector.ts';
 
 interface DeliveryLike {
@@ -35,6 +36,8 @@ interface FormatModule {
   statusWord(d: DeliveryLike): string;
   canReplay(d: DeliveryLike): boolean;
   safeHttpUrl(text: string): string | null;
+  TARGET_HEALTH_ORDER: readonly string[];
+  targetHealthWord(health: string): { word: string; cls: string };
 }
 interface ChartDataModule {
   fillBuckets(stats: { since: string; until: string; bucket_seconds: number; items: Bucket[] }): Bucket[];
@@ -130,5 +133,21 @@ describe('shapeOutcome (an item of the event detail `shaped`) and budgetHold (a 
     expect(format.budgetHold({ status: 'pending', dead_reason: null, held })).toEqual(held);
     expect(format.budgetHold({ status: 'pending', dead_reason: null, held: null })).toBeNull();
     expect(format.budgetHold({ status: 'delivered', dead_reason: null, held })).toBeNull();
+  });
+});
+
+describe('targetHealthWord (the health of GET /admin/targets)', () => {
+  it('knows every word the API answers, in the order of urgency the API uses', () => {
+    expect(format.TARGET_HEALTH_ORDER).toEqual([...TARGET_HEALTH]);
+  });
+
+  it.each([
+    ['rate_limited', 'rate limited'],
+    ['half_open', 'half open'],
+    ['failing', 'failing'],
+    ['dead_letters', 'dead letters'],
+    ['something_new', 'something_new'],
+  ])('%s reads "%s"', (health, word) => {
+    expect(format.targetHealthWord(health).word).toBe(word);
   });
 });

@@ -45,6 +45,14 @@ import type { DeliveryWithAttempts } from './postgres-writes.ts';
 import { insertEventRows, purgeDeadBatch, readDelivery, readEvent } from './postgres-writes.ts';
 import type { SqlWhere } from './sqlite-filters.ts';
 import { deliveryWhere, eventWhere } from './sqlite-filters.ts';
+import {
+  anyFailing,
+  mergeTargetHealth,
+  TARGET_LAST_DELIVERED_SQL,
+  TARGET_WAITS_SQL,
+  type TargetLastDeliveredRow,
+  type TargetWaitsRow,
+} from './target-health.ts';
 import type {
   ActivityBucket,
   ActivityQuery,
@@ -64,6 +72,8 @@ import type {
   Store,
   StoreCapabilities,
   StoredEvent,
+  TargetHealthQuery,
+  TargetHealthStats,
   TargetPause,
   TargetQueueStats,
   Transition,
@@ -317,6 +327,14 @@ export class PostgresStore implements Store {
         oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
       };
     });
+  }
+
+  async targetHealth(query: TargetHealthQuery): Promise<TargetHealthStats[]> {
+    const waits = positional(TARGET_WAITS_SQL, { now: query.now });
+    const waitRows = await this.rows<TargetWaitsRow>(waits.text, waits.values);
+    if (!anyFailing(waitRows)) return mergeTargetHealth(waitRows, []);
+    const delivered = positional(TARGET_LAST_DELIVERED_SQL, { since: query.deliveredSince });
+    return mergeTargetHealth(waitRows, await this.rows<TargetLastDeliveredRow>(delivered.text, delivered.values));
   }
 
   async activity(query: ActivityQuery): Promise<ActivityBucket[]> {

@@ -39,6 +39,14 @@ import { prepareStatements } from './sqlite-statements.ts';
 import { WalSync, type WalSyncOptions } from './sqlite-wal-sync.ts';
 import type { DeliveryWithAttempts } from './sqlite-writes.ts';
 import { claimRows, completeAttemptRows, insertEventRows, purgeDeadRows, readDelivery, readEvent, recoverRows } from './sqlite-writes.ts';
+import {
+  anyFailing,
+  mergeTargetHealth,
+  TARGET_LAST_DELIVERED_SQL,
+  TARGET_WAITS_SQL,
+  type TargetLastDeliveredRow,
+  type TargetWaitsRow,
+} from './target-health.ts';
 import type {
   ActivityBucket,
   ActivityQuery,
@@ -57,6 +65,8 @@ import type {
   Store,
   StoreCapabilities,
   StoredEvent,
+  TargetHealthQuery,
+  TargetHealthStats,
   TargetPause,
   TargetQueueStats,
   Transition,
@@ -368,6 +378,14 @@ export class SqliteStore implements Store {
         oldestPendingAgeMs: row.oldest_pending === null ? null : Math.max(0, now - row.oldest_pending),
       };
     });
+  }
+
+  async targetHealth(query: TargetHealthQuery): Promise<TargetHealthStats[]> {
+    const waits = this.filteredStatement<TargetWaitsRow>(TARGET_WAITS_SQL).all({ now: query.now });
+    const delivered = anyFailing(waits)
+      ? this.filteredStatement<TargetLastDeliveredRow>(TARGET_LAST_DELIVERED_SQL).all({ since: query.deliveredSince })
+      : [];
+    return mergeTargetHealth(waits, delivered);
   }
 
   async activity(query: ActivityQuery): Promise<ActivityBucket[]> {

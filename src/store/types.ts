@@ -209,6 +209,35 @@ export interface TargetQueueStats {
   readonly oldestPendingAgeMs: number | null;
 }
 
+export interface TargetHealthQuery {
+  readonly now: number;
+  /** The window for lastDeliveredAt: deliveries created before this are not looked at. */
+  readonly deliveredSince: number;
+}
+
+/** What a target's waiting (pending and in-flight) deliveries say about it; a target with none is absent. */
+export interface TargetHealthStats {
+  readonly target: string;
+  /** Pending deliveries due at `now` that no worker has claimed yet. */
+  readonly due: number;
+  /** Waiting deliveries whose last attempt failed (5xx, timeout, connection error, retryable 4xx; not 429). */
+  readonly failed: number;
+  /** The newest of those failed attempts. */
+  readonly lastFailure: { readonly at: number; readonly statusCode: number | null; readonly error: string | null } | null;
+  /** Pending deliveries whose last attempt was answered 429 and that wait for the time it named. */
+  readonly throttled: number;
+  /** The latest next attempt among them. */
+  readonly throttledUntil: number | null;
+  /** Pending deliveries a budget holds back, and the latest time it holds one until. */
+  readonly held: number;
+  readonly heldUntil: number | null;
+  /**
+   * Only when `failed` > 0 (has it come back since?): when a delivery created since
+   * `deliveredSince` last reached the target; else null.
+   */
+  readonly lastDeliveredAt: number | null;
+}
+
 /** What a backend can do; declared once per backend in backends.ts. */
 export interface StoreCapabilities {
   /**
@@ -322,6 +351,8 @@ export interface Store extends BudgetStore {
   listDeliveries(filter: DeliveryFilter): Promise<Page<Delivery>>;
   getDelivery(id: string): Promise<(Delivery & { readonly attempts: readonly Attempt[] }) | null>;
   queueStats(now: number): Promise<TargetQueueStats[]>;
+  /** Failures, 429 waits, budget holds and the last delivery, per target (the Targets view). */
+  targetHealth(query: TargetHealthQuery): Promise<TargetHealthStats[]>;
   /** Counts per bucket in [since, until), oldest first; buckets with nothing in them are left out. */
   activity(query: ActivityQuery): Promise<ActivityBucket[]>;
   /**

@@ -38,6 +38,11 @@ targets:
   triage-routine:
     routine: { url: "\${SINK_URL}/routines/trig_01demo/fire", token: "\${ROUTINE_TOKEN}" }
     budget: routine-runs
+  carrier:
+    url: "\${SINK_URL}/carrier"
+  ledger:
+    url: "\${SINK_URL}/ledger"
+    retry: { initialDelay: 10m, maxDelay: 10m }
 budgets:
   routine-runs: { limit: 20, per: 1d }
 routes:
@@ -49,6 +54,8 @@ routes:
     map: '"Check the big order " & ref & " (" & $string(total) & " EUR)"'
     to: triage-routine
   - { name: refunds, from: shop, events: [order.refunded], map: '{"ref": ref}', to: fulfilment }
+  - { name: shipments, from: shop, events: [order.shipped], map: '{"ref": ref}', to: carrier }
+  - { name: invoices, from: shop, events: [invoice.issued], map: '{"ref": ref}', to: ledger }
 `;
 }
 
@@ -78,6 +85,9 @@ describeWithBrowser('inspector in a real browser', () => {
       if (ref === FAILING_KEY && !recovered) return { status: 500, body: '{"error":"warehouse API offline"}' };
       return { status: 200, body: '{"ok":true}' };
     });
+    // The carrier's API allows no more requests for now; the ledger's is down.
+    sink.on('/carrier', () => ({ status: 429, headers: { 'retry-after': '600' }, body: '{"error":"slow down"}' }));
+    sink.on('/ledger', () => ({ status: 500, body: '{"error":"ledger database unavailable"}' }));
     sink.on('/routines/trig_01demo/fire', (req) => {
       if (req.body.includes(UNKNOWN_KEY) && !recovered) return { status: 502, body: 'Bad Gateway' };
       return {
@@ -352,6 +362,42 @@ describeWithBrowser('inspector in a real browser', () => {
     await page.getByRole('heading', { name: 'Event ord_1002' }).waitFor();
     await tabUntil(page, "document.activeElement?.textContent === 'Routine session'");
     expect(await page.evaluate<string>('document.activeElement.href')).toBe('https://claude.ai/code/session_01DemoInspector');
+    await page.close();
+  }, 60_000);
+
+  it('shows a target answering 429 with Retry-After as rate limited and one answering 500 as failing, on a phone too', async () => {
+    for (const event of [
+      { kind: 'order.shipped', ref: 'shp_2001' },
+      { kind: 'invoice.issued', ref: 'inv_3001' },
+    ]) {
+      const { payload, headers } = signed(event);
+      expect((await router.post('shop', payload, headers)).status).toBe(202);
+    }
+    await sink.waitFor(() => sink.received('/carrier').length === 1 && sink.received('/ledger').length === 1, 20_000);
+
+    const { page } = await openPage({ width: 390, height: 844 });
+    await signIn(page);
+    await page.getByRole('link', { name: 'Targets' }).click();
+    // The view refreshes every 5 s: the answers are recorded just after the sink saw the requests.
+    const carrier = page.getByRole('article', { name: 'Target carrier, rate limited' });
+    const ledger = page.getByRole('article', { name: 'Target ledger, failing' });
+    await carrier.waitFor({ timeout: 20_000 });
+    await ledger.waitFor({ timeout: 20_000 });
+    expect(await carrier.locator('.badge').textContent()).toBe('rate limited');
+    expect(await carrier.textContent()).toMatch(/Asked to wait \(429\): 1 delivery until/);
+    expect(await ledger.locator('.badge').textContent()).toBe('failing');
+    expect(await ledger.textContent()).toMatch(/Last failure: HTTP 500 at .*1 delivery waiting to retry/);
+    // Every target of the config is listed, the troubled ones first.
+    const names = await page.locator('ul.targets article').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    expect(names.slice(0, 2)).toEqual(['Target ledger, failing', 'Target carrier, rate limited']);
+    expect(names).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Target fulfilment, /), expect.stringMatching(/^Target triage-routine, /)]),
+    );
+
+    const fits = await fitsWidth(page);
+    expect(fits.scroll).toBeLessThanOrEqual(fits.client);
+    expect(await unlabelled(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'inspector-phone-targets.png'), fullPage: true });
     await page.close();
   }, 60_000);
 

@@ -19,6 +19,7 @@ import { queueContract } from './contract-queue.ts';
 import { replayContract } from './contract-replay.ts';
 import { rerouteContract } from './contract-reroute.ts';
 import { sendingContract } from './contract-sending.ts';
+import { targetHealthContract } from './contract-target-health.ts';
 
 export interface ContractContext {
   /** The store of the running test. */
@@ -53,6 +54,7 @@ export function storeContract(name: string, open: () => Promise<Store>, cleanup?
     replayContract(ctx);
     rerouteContract(ctx);
     queueContract(ctx);
+    targetHealthContract(ctx);
     listContract(ctx);
     purgeContract(ctx);
     pauseContract(ctx);
