@@ -141,6 +141,9 @@ export async function listings(ctx: BenchContext): Promise<void> {
     { name: 'deliveries, page half way down', path: `/admin/deliveries?limit=50&cursor=${deliveryCursor}` },
     { name: 'deliveries, status=dead', path: '/admin/deliveries?limit=50&status=dead' },
     { name: 'deliveries, status=pending', path: '/admin/deliveries?limit=50&status=pending' },
+    // The inspector asks for these every few seconds while it is open.
+    { name: 'activity chart, last 3 h (stats)', path: '/admin/stats?since=3h' },
+    { name: 'targets health', path: '/admin/targets' },
   ];
   const rounds = ctx.args.quick ? 10 : 40;
   const results: Array<{ name: string; path: string; p50Ms: number | null; p95Ms: number | null; items: number }> = [];
