@@ -91,6 +91,15 @@ export function groupsContract({ store }: ContractContext): void {
       ]);
     });
 
+    it('an event arriving at the very millisecond its group is due opens a new group; one a millisecond earlier joins', async () => {
+      const a = grouped(await join(store(), T0));
+      const b = grouped(await join(store(), T0 + 30 * SECOND - 1));
+      expect(b).toEqual({ groupId: a.groupId, count: 2, firesAt: T0 + 60 * SECOND - 1 });
+      const c = grouped(await join(store(), T0 + 60 * SECOND - 1));
+      expect(c.groupId).not.toBe(a.groupId);
+      expect(c.count).toBe(1);
+    });
+
     it('claims due groups once, hands out their events oldest first, and fires each once on the last event', async () => {
       const bodies = ['{"n":1}', '{"n":2}', '{"n":3}'];
       const events: NewEvent[] = [];
