@@ -47,7 +47,7 @@ export function parseRequests(
   const out: SequenceRequest[] = [];
   let ok = true;
   list.items.forEach(function readRequest(item, index) {
-    const parsed = parseRequest(r, item as Node | null, `${at}.requests[${index}]`, file, dir, caseProvider, index);
+    const parsed = parseRequest(r, r.resolve(item), `${at}.requests[${index}]`, file, dir, caseProvider, index);
     if (parsed) out.push(parsed);
     else ok = false;
   });

@@ -5,6 +5,32 @@ import { parseTestFile } from './parse-test-file.ts';
 const FILE = path.resolve('/repo/tests/stripe.test.yaml');
 
 describe('parseTestFile', () => {
+  it('reads aliases: a delivery, a request and a header value written once with &name and repeated with *name', () => {
+    const text = [
+      'tests:',
+      '  - name: three runs',
+      '    requests:',
+      '      - &alert { provider: mon, body: { kind: alert }, headers: { x-team: &team core } }',
+      '      - *alert',
+      '      - { provider: mon, body: { kind: alert }, headers: { x-team: *team }, after: 1h }',
+      '    expect:',
+      '      deliveries:',
+      '        - &run { route: storms, target: triage, held: false }',
+      '        - *run',
+      '        - *run',
+    ].join('\n');
+    const { cases, problems } = parseTestFile(FILE, text);
+    expect(problems).toEqual([]);
+    const [only] = cases;
+    expect(only?.requests).toHaveLength(3);
+    expect(only?.requests?.map((q) => q.headers)).toEqual([{ 'x-team': 'core' }, { 'x-team': 'core' }, { 'x-team': 'core' }]);
+    expect(only?.expect.deliveries).toEqual([
+      { route: 'storms', target: 'triage', held: false },
+      { route: 'storms', target: 'triage', held: false },
+      { route: 'storms', target: 'triage', held: false },
+    ]);
+  });
+
   it('reads the spec example', () => {
     const text = [
       'tests:',

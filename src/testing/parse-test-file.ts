@@ -78,7 +78,7 @@ export function parseTestFile(file: string, text: string): ParsedTestFile {
   const dir = path.dirname(file);
   const cases: TestCase[] = [];
   list.items.forEach(function readCase(item, index) {
-    const parsed = parseCase(r, item as Node | null, `tests[${index}]`, file, dir);
+    const parsed = parseCase(r, r.resolve(item), `tests[${index}]`, file, dir);
     if (parsed) cases.push(parsed);
   });
   return { cases: r.problems.length > 0 ? [] : cases, problems: r.problems };
@@ -267,7 +267,7 @@ function listOf<T>(
   }
   const out: T[] = [];
   node.items.forEach(function readItem(item, index) {
-    const parsed = parse(r, item as Node | null, `${where}[${index}]`);
+    const parsed = parse(r, r.resolve(item), `${where}[${index}]`);
     if (parsed !== null) out.push(parsed);
   });
   return out;
@@ -307,7 +307,8 @@ export function stringMap(r: YamlReader, node: Node | null | undefined, where: s
   }
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : null;
-    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    const valueNode = r.resolve(pair.value);
+    const value = isScalar(valueNode) ? valueNode.value : undefined;
     if (key === null || value === undefined || value === null || typeof value === 'object') {
       r.problem((pair.value as Node | null) ?? node, `${where}: each value must be a string or number`);
       continue;

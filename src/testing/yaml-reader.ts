@@ -2,7 +2,7 @@
  * Small helpers over a parsed YAML document that keep every finding tied to a line and column,
  * so a malformed test file is reported as `file:line:col message`.
  */
-import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap } from 'yaml';
 import type { FileProblem } from './types.ts';
 
 export interface YamlReader {
@@ -13,8 +13,10 @@ export interface YamlReader {
   position(node: Node | null | undefined): { line: number; col: number };
   /** The plain JS value of a node (a mapping becomes an object). */
   value(node: Node | null | undefined): unknown;
-  /** The pairs of a mapping with scalar keys, reporting keys not in `allowed`. */
+  /** The pairs of a mapping with scalar keys, reporting keys not in `allowed`; values with aliases resolved. */
   entries(map: YAMLMap, allowed: readonly string[], where: string): Map<string, Node | null>;
+  /** The node an alias (`*name`) stands for, so a repeated entry can be written once with `&name`. */
+  resolve(node: unknown): Node | null;
 }
 
 export function yamlReader(doc: Document, lineCounter: LineCounter): YamlReader {
@@ -35,6 +37,12 @@ export function yamlReader(doc: Document, lineCounter: LineCounter): YamlReader 
     return node.toJS(doc) as unknown;
   }
 
+  function resolve(node: unknown): Node | null {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return (node.resolve(doc) as Node | undefined) ?? node;
+    return node as Node;
+  }
+
   function entries(map: YAMLMap, allowed: readonly string[], where: string): Map<string, Node | null> {
     const out = new Map<string, Node | null>();
     for (const pair of map.items) {
@@ -48,11 +56,10 @@ export function yamlReader(doc: Document, lineCounter: LineCounter): YamlReader 
         problem(keyNode, `${where}: unknown field "${key}" (expected one of: ${allowed.join(', ')})`);
         continue;
       }
-      const v = pair.value;
-      out.set(key, v === null || v === undefined ? null : (v as Node));
+      out.set(key, resolve(pair.value));
     }
     return out;
   }
 
-  return { problem, problems, position, value, entries };
+  return { problem, problems, position, value, entries, resolve };
 }
