@@ -12,20 +12,16 @@
  * HOOKGATE_PROPERTY_SEED=<seed>.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { aDelivery, anAttempt, anEvent } from '../../test/support/store/contract-fixtures.ts';
-import { freshSchemaName, storeTracker } from '../../test/support/store/postgres-schema.ts';
+import { propertyOnBothStores } from '../../test/support/store/property.ts';
 import { BUDGET_RECHECK_MS } from '../delivery/budget-worker.ts';
 import type { BudgetRule } from '../store/budget-types.ts';
-import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import { type SimulatedSend, simulateSends } from './budget-sim.ts';
 
 const S = 1000;
 const T0 = Date.parse('2026-11-30T00:00:00Z');
-const SEED = Number(process.env.HOOKGATE_PROPERTY_SEED ?? 20261130);
-const RUNS = Number(process.env.HOOKGATE_PROPERTY_RUNS ?? 120);
-const TIMEOUT_MS = 60_000 + RUNS * 200;
 const WORKER = 'w1';
 
 interface Case {
@@ -120,36 +116,13 @@ async function sameAsPlan(store: Store, c: Case): Promise<void> {
 }
 
 describe('plan simulates a budget exactly as the store claims it', () => {
-  it(
+  propertyOnBothStores(
     'SQLite: each request sent at the same time, or dropped, for random times, limits, windows and over',
-    async () => {
-      const store = await openStore('sqlite::memory:');
-      try {
-        await fc.assert(
-          fc.asyncProperty(budgetCase, (c) => sameAsPlan(store, c)),
-          { numRuns: RUNS, seed: SEED },
-        );
-      } finally {
-        await store.close();
-      }
+    'the same sends (fewer cases)',
+    {
+      runs: 120,
+      arbitrary: budgetCase,
+      check: sameAsPlan,
     },
-    TIMEOUT_MS,
   );
-
-  describe('PostgreSQL', () => {
-    const tracker = storeTracker();
-    afterEach(() => tracker.dispose());
-
-    it(
-      'the same sends (fewer cases)',
-      async () => {
-        const store = await tracker.openMigrated(freshSchemaName());
-        await fc.assert(
-          fc.asyncProperty(budgetCase, (c) => sameAsPlan(store, c)),
-          { numRuns: Math.ceil(RUNS / 4), seed: SEED },
-        );
-      },
-      TIMEOUT_MS,
-    );
-  });
 });

@@ -13,14 +13,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freshSchemaName, storeTracker } from '../../test/support/store/postgres-schema.ts';
+import { afterAll, describe, expect } from 'vitest';
+import { propertyOnBothStores } from '../../test/support/store/property.ts';
 import { GroupScheduler } from '../delivery/group-scheduler.ts';
 import { silentLogger } from '../observability/logger.ts';
 import { ingest } from '../pipeline/ingest.ts';
 import type { GroupView } from '../pipeline/shape-fire.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
-import { openStore } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import { ConfigRun, type PlannedGroupFire } from './config-run.ts';
 import type { PlanEvent } from './event-file.ts';
@@ -28,11 +27,6 @@ import { loadPlanConfig } from './load-config.ts';
 
 const S = 1000;
 const T0 = Date.parse('2026-11-30T00:00:00Z');
-const SEED = Number(process.env.HOOKGATE_PROPERTY_SEED ?? 20261130);
-/** More cases for a hunt by hand (HOOKGATE_PROPERTY_RUNS=5000); CI runs the bounded default. */
-const RUNS = Number(process.env.HOOKGATE_PROPERTY_RUNS ?? 150);
-/** A loaded machine may be slow; the cases are bounded, so the limit only guards against a hang. */
-const TIMEOUT_MS = 60_000 + RUNS * 200;
 
 interface Scenario {
   readonly waitS: number;
@@ -227,36 +221,13 @@ async function sameAsPlan(store: Store, s: Scenario): Promise<void> {
 }
 
 describe('plan simulates fire shaping exactly as the store decides it', () => {
-  it(
+  propertyOnBothStores(
     'SQLite: the same fires (key, time, members, cooldown) and event outcomes for random arrivals and settings',
-    async () => {
-      const store = await openStore('sqlite::memory:');
-      try {
-        await fc.assert(
-          fc.asyncProperty(scenario, (s) => sameAsPlan(store, s)),
-          { numRuns: RUNS, seed: SEED },
-        );
-      } finally {
-        await store.close();
-      }
+    'the same fires and event outcomes (fewer cases)',
+    {
+      runs: 150,
+      arbitrary: scenario,
+      check: sameAsPlan,
     },
-    TIMEOUT_MS,
   );
-
-  describe('PostgreSQL', () => {
-    const tracker = storeTracker();
-    afterEach(() => tracker.dispose());
-
-    it(
-      'the same fires and event outcomes (fewer cases)',
-      async () => {
-        const store = await tracker.openMigrated(freshSchemaName());
-        await fc.assert(
-          fc.asyncProperty(scenario, (s) => sameAsPlan(store, s)),
-          { numRuns: Math.ceil(RUNS / 4), seed: SEED },
-        );
-      },
-      TIMEOUT_MS,
-    );
-  });
 });
