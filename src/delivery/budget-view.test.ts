@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../store/types.ts';
-import { budgetViews, formatDuration, heldView } from './budget-view.ts';
-
-describe('formatDuration', () => {
-  const cases: Array<[number, string]> = [
-    [86_400_000, '1d'],
-    [2 * 86_400_000, '2d'],
-    [3_600_000, '1h'],
-    [5_400_000, '90m'],
-    [3_000, '3s'],
-    [1_500, '1500ms'],
-    [250, '250ms'],
-  ];
-  it.each(cases)('%d ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
-});
+import { budgetViews, heldView } from './budget-view.ts';
 
 describe('budgetViews', () => {
   it('lists every configured budget with its counts, a budget never used at zero', () => {

@@ -5,6 +5,7 @@
 import type { CompiledBudget } from '../pipeline/types.ts';
 import type { BudgetStats } from '../store/budget-types.ts';
 import type { Delivery } from '../store/types.ts';
+import { formatDuration } from '../util/units.ts';
 
 export interface BudgetView {
   readonly name: string;
@@ -17,19 +18,6 @@ export interface BudgetView {
   readonly held: number;
   /** ISO time a 429 paused the budget until, or null. */
   readonly pausedUntil: string | null;
-}
-
-const UNITS: ReadonlyArray<readonly [string, number]> = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-];
-
-/** Milliseconds as the largest whole duration unit: 86400000 → `1d`, 5400000 → `90m`, 1500 → `1500ms`. */
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
 }
 
 export function budgetViews(budgets: readonly CompiledBudget[], stats: readonly BudgetStats[]): BudgetView[] {

@@ -5,13 +5,13 @@
  * (state, paused_until, since, reason) keep the shape they had when only paused targets were listed.
  */
 import type { Request, Response, Router } from 'express';
-import { formatDuration } from '../delivery/budget-view.ts';
 import { pauseState } from '../delivery/circuit-breaker.ts';
 import { type TargetHealthWord, targetHealthWord } from '../delivery/target-health.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CompiledBudget, CompiledTarget } from '../pipeline/types.ts';
 import type { BudgetStats } from '../store/budget-types.ts';
 import type { Store, TargetHealthStats, TargetPause, TargetQueueStats } from '../store/types.ts';
+import { formatDuration } from '../util/units.ts';
 import { isoTime } from './admin-views.ts';
 import { sendError } from './reply.ts';
 

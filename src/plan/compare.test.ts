@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildPlan } from './compare.ts';
 import type { PlanEvent } from './event-file.ts';
 import { loadPlanConfig } from './load-config.ts';
-import { durationText, kindsFound, type PlanReport, type RoutePlan } from './report.ts';
+import { kindsFound, type PlanReport, type RoutePlan } from './report.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hookgate-plan-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -250,17 +250,5 @@ describe('buildPlan', () => {
         after: { requests: 2, busiestWindow: 1, held: 0, maxDelayMs: 0, dropped: 0 },
       },
     ]);
-  });
-});
-
-describe('durationText', () => {
-  it.each([
-    [86_400_000, '1d'],
-    [5_400_000, '90m'],
-    [3_600_000, '1h'],
-    [1500, '1500ms'],
-    [30_000, '30s'],
-  ])('%d ms is %s', (ms, text) => {
-    expect(durationText(ms)).toBe(text);
   });
 });

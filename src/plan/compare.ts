@@ -7,21 +7,13 @@
 import { HookgateError } from '../errors.ts';
 import { parseBody } from '../pipeline/parse-body.ts';
 import type { CompiledConfig } from '../pipeline/types.ts';
+import { formatDuration } from '../util/units.ts';
 import { type BudgetUse, simulateBudget } from './budget-sim.ts';
 import { ConfigRun, type EventOutcome } from './config-run.ts';
 import { sameValue, structuralDiff } from './diff.ts';
 import type { PlanEvent } from './event-file.ts';
 import type { RouteResult } from './replay.ts';
-import {
-  type BudgetPlan,
-  type BudgetRuleView,
-  type ChangeKind,
-  durationText,
-  type EventRef,
-  type Example,
-  type PlanReport,
-  type RoutePlan,
-} from './report.ts';
+import type { BudgetPlan, BudgetRuleView, ChangeKind, EventRef, Example, PlanReport, RoutePlan } from './report.ts';
 
 /** How many examples of each kind a route keeps. */
 export const EXAMPLES_PER_KIND = 2;
@@ -125,7 +117,7 @@ function budgetPlans(baseRun: ConfigRun, headRun: ConfigRun): BudgetPlan[] {
       const budget = run.config.budgets?.get(name);
       if (!budget) return { rule: null, use: null };
       return {
-        rule: { limit: budget.limit, per: durationText(budget.perMs), over: budget.over, targets: budget.targets },
+        rule: { limit: budget.limit, per: formatDuration(budget.perMs), over: budget.over, targets: budget.targets },
         use: simulateBudget(budget, run.requestTimes(budget.targets)),
       };
     };

@@ -1,12 +1,12 @@
 /** A plan for the terminal: one block per route that changes, one line per route that does not. */
 
+import { formatDuration } from '../util/units.ts';
 import type { BudgetUse } from './budget-sim.ts';
 import type { Change } from './diff.ts';
 import { printable, printableLine } from './printable.ts';
 import {
   type BudgetPlan,
   type ChangeKind,
-  durationText,
   type EventRef,
   type Example,
   type PlanReport,
@@ -183,7 +183,7 @@ export function budgetNumbers(use: BudgetUse | null): { requests: string; busies
     use.dropped > 0
       ? `${use.dropped} dropped`
       : use.held > 0
-        ? `${use.held} held (up to ${durationText(Math.ceil(use.maxDelayMs / 1000) * 1000)})`
+        ? `${use.held} held (up to ${formatDuration(Math.ceil(use.maxDelayMs / 1000) * 1000)})`
         : 'none held';
   return { requests: String(use.requests), busiest: String(use.busiestWindow), over };
 }

@@ -89,19 +89,6 @@ export interface PlanReport {
   readonly budgets: readonly BudgetPlan[];
 }
 
-/** 86400000 → "1d", 5400000 → "90m": the largest unit that divides it. */
-export function durationText(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
-
 /** The kinds of change the plan found anywhere, for --fail-on. */
 export function kindsFound(report: PlanReport): Set<ChangeKind> {
   const found = new Set<ChangeKind>();

@@ -3,18 +3,11 @@
  * `sentAt: 1d30s`) and as failures print them (`+1d30s`). A sum of parts reads better than
  * `86430s` when a budget holds a delivery until a day after a fire that came 30 s in.
  */
-import { parseDuration } from '../util/units.ts';
+import { DURATION_UNITS, parseDuration } from '../util/units.ts';
 
 const PART = /(\d+)(ms|s|m|h|d)/g;
 const PARTS_ONLY = /^(?:\d+(?:ms|s|m|h|d))+$/;
-const UNITS: readonly [string, number][] = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-  ['ms', 1],
-];
-const UNIT_MS = new Map(UNITS);
+const UNIT_MS = new Map(DURATION_UNITS);
 
 /** Milliseconds of `30s`, `1.5h` or `1d2h30s`; undefined when the text is none of those. */
 export function parseOffset(text: string): number | undefined {
@@ -31,7 +24,7 @@ export function parseOffset(text: string): number | undefined {
 export function formatOffset(ms: number): string {
   let left = Math.max(0, Math.round(ms));
   const parts: string[] = [];
-  for (const [unit, size] of UNITS) {
+  for (const [unit, size] of DURATION_UNITS) {
     const amount = Math.floor(left / size);
     if (amount === 0) continue;
     parts.push(`${amount}${unit}`);
