@@ -66,7 +66,6 @@ export interface TargetView {
 export interface TargetFacts {
   readonly now: number;
   readonly targets: ReadonlyMap<string, CompiledTarget>;
-  readonly budgets: readonly CompiledBudget[];
   readonly pauses: readonly TargetPause[];
   readonly queues: readonly TargetQueueStats[];
   readonly health: readonly TargetHealthStats[];
@@ -183,7 +182,7 @@ export function mountTargets(router: Router, options: TargetRoutesOptions): void
       store.targetHealth({ now, deliveredSince: now - DELIVERED_WINDOW_MS }),
       budgets.length > 0 ? store.budgetStats(budgets, now) : Promise.resolve([]),
     ]);
-    res.json({ items: targetViews({ now, targets: options.targets(), budgets, pauses, queues, health, budgetStats }) });
+    res.json({ items: targetViews({ now, targets: options.targets(), pauses, queues, health, budgetStats }) });
   });
 
   router.post('/targets/:name/resume', async function resumeTarget(req: Request, res: Response) {

@@ -115,8 +115,11 @@ export function createAdminRouter(options: AdminOptions): Router {
     res.status(202).json({ replayed });
   });
 
+  /** The budgets of the config in force. */
+  const budgetsInForce = (): readonly CompiledBudget[] => options.budgets?.() ?? [...(options.config?.().budgets?.values() ?? [])];
+
   router.get('/budgets', async function listBudgets(_req: Request, res: Response) {
-    const budgets = options.budgets?.() ?? [...(options.config?.().budgets?.values() ?? [])];
+    const budgets = budgetsInForce();
     res.json({ items: budgetViews(budgets, await store.budgetStats(budgets, now())) });
   });
 
@@ -126,7 +129,7 @@ export function createAdminRouter(options: AdminOptions): Router {
     notifyWorker: options.notifyWorker,
     now,
     targets: () => options.config?.().targets ?? new Map(),
-    budgets: () => options.budgets?.() ?? [...(options.config?.().budgets?.values() ?? [])],
+    budgets: budgetsInForce,
   });
 
   // Text, not express.json(): the body is parsed here whatever its Content-Type, and a malformed
