@@ -48,7 +48,8 @@ export const TARGET_WAITS_SQL = `
 
 /**
  * Per target: when a delivery created since @since last reached it. Read through the creation-time
- * index (a delivery's settling time has none), and only when some target is failing.
+ * index (the settled-deliveries index holds delivered and dead together, which `status =
+ * 'delivered'` alone does not let the planner use), and only when some target is failing.
  */
 export const TARGET_LAST_DELIVERED_SQL = `
   SELECT target, MAX(updated_at) AS at FROM deliveries
@@ -77,7 +78,7 @@ export interface TargetLastDeliveredRow {
 }
 
 const count = (value: Num | null): number => (value === null ? 0 : Number(value));
-const time = (value: Num | null): number | null => (value === null ? null : Number(value));
+const numberOrNull = (value: Num | null): number | null => (value === null ? null : Number(value));
 
 /** One entry per target with waiting deliveries, sorted by name; lastDeliveredAt only for failing ones. */
 export function mergeTargetHealth(waits: readonly TargetWaitsRow[], delivered: readonly TargetLastDeliveredRow[]): TargetHealthStats[] {
@@ -89,11 +90,12 @@ export function mergeTargetHealth(waits: readonly TargetWaitsRow[], delivered: r
         target: w.target,
         due: count(w.due),
         failed,
-        lastFailure: w.failed_at === null ? null : { at: Number(w.failed_at), statusCode: time(w.failed_status), error: w.failed_error },
+        lastFailure:
+          w.failed_at === null ? null : { at: Number(w.failed_at), statusCode: numberOrNull(w.failed_status), error: w.failed_error },
         throttled: count(w.throttled),
-        throttledUntil: time(w.throttled_until),
+        throttledUntil: numberOrNull(w.throttled_until),
         held: count(w.held),
-        heldUntil: time(w.held_until),
+        heldUntil: numberOrNull(w.held_until),
         lastDeliveredAt: failed > 0 ? (lastDelivered.get(w.target) ?? null) : null,
       };
     })
